@@ -1,0 +1,34 @@
+// yolo-cli: the headless front end over yolo_core, for servers, scripts and tests.
+
+#include <exception>
+#include <iostream>
+
+#include "app/cli/commands.h"
+#include "core/version.h"
+
+int main(int argc, char** argv) {
+  using yolo::cli::Status;
+  CLI::App app{"YOLO Workbench command line: make digit-detection data, train YOLOv3 "
+               "detectors, detect and evaluate.\n"
+               "Exit status: 0 success, 1 error (the message names the file and problem), "
+               "2 usage error, 130 interrupted."};
+  app.name("yolo-cli");
+  app.set_version_flag("--version", std::string("yolo-cli ") + yolo::kVersion);
+  app.require_subcommand(1);
+
+  yolo::cli::addMakeDataCommand(app);
+  yolo::cli::addTrainCommand(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(Status::kUsage);
+  } catch (const yolo::cli::ExitCode& e) {
+    return static_cast<int>(e.status);
+  } catch (const std::exception& e) {
+    std::cerr << "yolo-cli: error: " << e.what() << "\n";
+    return static_cast<int>(Status::kError);
+  }
+  return static_cast<int>(Status::kOk);
+}

@@ -1,0 +1,16 @@
+# Fails when any file under core/ includes a Qt header: yolo_core must build and run
+# without Qt (the CLI runs on servers with no display libraries).
+file(GLOB_RECURSE files "${CORE_DIR}/*.h" "${CORE_DIR}/*.cpp" "${CORE_DIR}/*.in")
+set(offenders "")
+foreach(f IN LISTS files)
+  file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](Q[A-Za-z]+|Qt[A-Za-z]*/)")
+  if(lines)
+    list(APPEND offenders "${f}: ${lines}")
+  endif()
+endforeach()
+if(offenders)
+  string(REPLACE ";" "\n" offenders "${offenders}")
+  message(FATAL_ERROR "Qt headers included under core/:\n${offenders}")
+endif()
+list(LENGTH files count)
+message(STATUS "checked ${count} files under core/: no Qt includes")
