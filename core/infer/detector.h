@@ -1,0 +1,61 @@
+#pragma once
+// Finds objects in images with a trained checkpoint. Torch-free header (pimpl): the GUI
+// holds a Detector directly.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+namespace yolo::infer {
+
+/// One detected object, in original-image pixels (x2, y2 exclusive edges).
+struct Detection {
+  float x1 = 0, y1 = 0, x2 = 0, y2 = 0;
+  float score = 0;        ///< objectness x best class probability, 0..1
+  int classId = 0;
+  std::string className;
+};
+
+/// Post-processing settings; changing them never needs the network again (see refilter).
+struct DetectOptions {
+  float scoreThreshold = 0.3f;
+  float iouThreshold = 0.45f;   ///< per-class NMS overlap
+  bool softNms = false;         ///< Gaussian soft-NMS instead of hard NMS
+  float softNmsSigma = 0.3f;
+  int maxDetections = 100;
+};
+
+class Detector {
+ public:
+  /// Loads a checkpoint file, or the best (else last) checkpoint of a run folder. The
+  /// checkpoint carries classes, model, input size and anchors. `device`: "auto", "cpu",
+  /// "cuda:N". Throws std::runtime_error naming the file and what was wrong.
+  static std::unique_ptr<Detector> load(const std::filesystem::path& modelPath,
+                                        const std::string& device = "auto", int threads = 0);
+  ~Detector();
+
+  /// Runs the network on an image (gray, BGR, BGRA; 8 or 16 bit) and filters with
+  /// `options`. The raw network output is cached for refilter().
+  std::vector<Detection> detect(const cv::Mat& image, const DetectOptions& options = {});
+
+  /// Re-filters the last image's cached output with other thresholds: no network run.
+  std::vector<Detection> refilter(const DetectOptions& options) const;
+
+  const std::vector<std::string>& classNames() const;
+  int inputSize() const;
+  const std::filesystem::path& checkpointPath() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  Detector();
+};
+
+/// Reads an image file for detection; throws std::runtime_error naming the file when it
+/// is missing or not a readable image.
+cv::Mat readImageOrThrow(const std::filesystem::path& path);
+
+}  // namespace yolo::infer

@@ -1,0 +1,86 @@
+#pragma once
+// The configuration of one training run: every setting of the tutorial in one struct with
+// defaults, saved as config.json beside the run's checkpoints. Torch-free: the GUI edits it.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/model/model_spec.h"
+
+namespace yolo::train {
+
+/// Data augmentation switches; each applies with probability 0.5 when on.
+struct AugmentationConfig {
+  bool randomCrop = true;         ///< crop all four sides, never cutting a box
+  bool randomTranslate = true;    ///< shift, filling with the letterbox padding colour
+  bool horizontalFlip = false;    ///< off: a mirrored digit is a wrong label
+};
+
+/// When checkpoints are written and which one counts as "best".
+struct CheckpointPolicy {
+  int everyEpochs = 1;               ///< last.pt after every N epochs (and on stop/finish)
+  int everySteps = 0;                ///< also every N steps (0 = off); bounds work lost to a kill
+  std::string bestBy = "val_loss";   ///< "val_loss" or "map50"
+};
+
+struct RunConfig {
+  std::string preset = "custom";     ///< the preset this config started from (informative)
+  model::ModelSpec model;            ///< architecture, classes, input size, anchors, init
+
+  std::string classesFile;           ///< names file, one class per line (mnist.names)
+  std::string trainAnnotations;      ///< annotation file, `path x1,y1,x2,y2,class ...` per line
+  std::string testAnnotations;       ///< validation annotation file (may be empty)
+
+  int batchSize = 4;
+  int epochs = 100;
+  int64_t maxSteps = 0;              ///< stop after this many steps in all (0 = no cap)
+  double lrInit = 1e-4;
+  double lrEnd = 1e-6;
+  double warmupEpochs = 2;
+  double weightDecay = 0;
+
+  double anchorIouThreshold = 0.3;   ///< label assignment: anchor responsible above this IoU
+  double ignoreIouThreshold = 0.5;   ///< background anchors above this IoU are not penalised
+  bool ignoreWithAllBoxes = true;    ///< compare with all GT boxes (false: same scale only)
+  int maxBoxesPerScale = 100;
+
+  AugmentationConfig augment;
+  CheckpointPolicy checkpoints;
+  int evalEveryEpochs = 1;           ///< mAP@0.5 on the test set every N epochs (0 = never)
+
+  std::string device = "auto";       ///< "auto", "cpu" or "cuda:N"
+  int threads = 0;                   ///< 0 = all cores
+  int dataWorkers = 2;               ///< background threads preparing batches
+  uint64_t seed = 0;
+  int maxBadStepsInRow = 5;          ///< non-finite steps in a row before rolling back + pausing
+};
+
+/// Names of the built-in presets: "tutorial" (the original's settings) and "cpu-fast".
+std::vector<std::string> presetNames();
+
+/// A preset by name; throws std::invalid_argument listing the known names.
+RunConfig preset(const std::string& name);
+
+/// Every problem that would stop a run, one message each (empty = good). Checks that the
+/// files exist, sizes are multiples of 32, counts are positive, LR values are sane.
+std::vector<std::string> validate(const RunConfig& config);
+
+/// Reads a config JSON; missing keys take their defaults so older files keep loading.
+/// Throws std::runtime_error naming the file and the JSON problem.
+RunConfig loadRunConfig(const std::filesystem::path& path);
+
+/// Writes the config as pretty JSON, atomically.
+void saveRunConfig(const RunConfig& config, const std::filesystem::path& path);
+
+/// Points the config at a folder made by make-data: train.txt, test.txt, mnist.names.
+/// Throws std::runtime_error naming what is missing.
+void useDataFolder(RunConfig& config, const std::filesystem::path& folder);
+
+void to_json(nlohmann::json& j, const RunConfig& c);
+void from_json(const nlohmann::json& j, RunConfig& c);
+
+}  // namespace yolo::train
