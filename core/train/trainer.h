@@ -23,7 +23,7 @@ class Trainer {
   Trainer(RunConfig config, std::filesystem::path runDir);
 
   /// Continues the run in `runDir` from its last checkpoint: same step, LR and data order.
-  static std::unique_ptr<Trainer> resume(const std::filesystem::path& runDir);
+  static std::unique_ptr<Trainer> resumeFrom(const std::filesystem::path& runDir);
 
   ~Trainer();
   Trainer(const Trainer&) = delete;
