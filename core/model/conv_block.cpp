@@ -1,0 +1,41 @@
+#include <torch/torch.h>
+
+#include "core/model/conv_block.h"
+
+namespace yolo::model {
+
+ConvBlockImpl::ConvBlockImpl(const ConvBlockOptions& options_) : options(options_) {
+  TORCH_CHECK(options.in_channels() > 0 && options.out_channels() > 0,
+              "ConvBlock channels must be positive, got ", options.in_channels(), " -> ",
+              options.out_channels());
+  TORCH_CHECK(options.kernel_size() > 0 && options.stride() > 0, "ConvBlock kernel ",
+              options.kernel_size(), " and stride ", options.stride(), " must be positive");
+  conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(options.in_channels(),
+                                                                            options.out_channels(),
+                                                                            options.kernel_size())
+                                                       .stride(options.stride())
+                                                       .padding(options.kernel_size() / 2)
+                                                       .bias(!options.batch_norm())));
+  if (options.batch_norm()) {
+    bn = register_module(
+        "bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(options.out_channels())
+                                         .eps(options.bn_eps())
+                                         .momentum(options.bn_momentum())));
+  }
+}
+
+torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
+  x = conv->forward(x);
+  if (bn) x = bn->forward(x);
+  if (options.leaky()) x = torch::leaky_relu(x, /*negative_slope=*/0.1);
+  return x;
+}
+
+void ConvBlockImpl::initNormal(double std) {
+  torch::NoGradGuard noGrad;
+  conv->weight.normal_(0.0, std);
+  if (conv->bias.defined()) conv->bias.zero_();
+  if (bn) bn->reset_parameters();
+}
+
+}  // namespace yolo::model
