@@ -1,0 +1,371 @@
+#include "core/data/generator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <fstream>
+#include <limits>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+#include <thread>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/data/annotation_file.h"
+#include "core/util/atomic_file.h"
+
+namespace yolo::data {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::uint64_t splitMix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// std::uniform_int_distribution differs between standard libraries; this does not, so a
+// seed names the same dataset everywhere. Rejection keeps it unbiased.
+int uniformInt(std::mt19937_64& rng, int lo, int hi) {
+  const std::uint64_t range = static_cast<std::uint64_t>(hi - lo) + 1;
+  const std::uint64_t limit =
+      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % range;
+  std::uint64_t x = rng();
+  while (x >= limit) x = rng();
+  return lo + static_cast<int>(x % range);
+}
+
+int sideFor(float scale) {
+  // The epsilon keeps e.g. 28 * 1.5f from flooring to 41 through float error.
+  return static_cast<int>(std::floor(kDigitSide * static_cast<double>(scale) + 1e-4));
+}
+
+struct PoolRange {
+  std::array<std::size_t, kDigitClasses> begin{};
+  std::array<std::size_t, kDigitClasses> count{};
+  std::size_t total = 0;
+};
+
+PoolRange poolOf(const DigitSet& digits, Split split) {
+  PoolRange pool;
+  for (int d = 0; d < kDigitClasses; ++d) {
+    const std::size_t n = digits.byClass[d].size();
+    const std::size_t cut = trainPoolSize(n);
+    pool.begin[d] = split == Split::kTrain ? 0 : cut;
+    pool.count[d] = split == Split::kTrain ? cut : n - cut;
+    pool.total += pool.count[d];
+  }
+  return pool;
+}
+
+const char* splitName(Split split) { return split == Split::kTrain ? "train" : "test"; }
+
+std::string imageName(std::size_t index) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%06zu.jpg", index + 1);
+  return name;
+}
+
+void writeBytes(const fs::path& path, const std::vector<uchar>& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error(path.string() + ": cannot create file");
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) throw std::runtime_error(path.string() + ": write failed (disk full?)");
+}
+
+void validateGroup(const GeneratorConfig& c, const ScaleGroup& g, const char* name) {
+  auto bad = [&](const std::string& what) {
+    throw std::invalid_argument(std::string("generator config: ") + name + ": " + what);
+  };
+  if (g.minCount < 0 || g.maxCount < g.minCount)
+    bad("counts must satisfy 0 <= minCount <= maxCount, got " + std::to_string(g.minCount) + ".." +
+        std::to_string(g.maxCount));
+  if (g.maxCount > 0 && g.scales.empty()) bad("scales is empty");
+  for (float s : g.scales) {
+    const int side = sideFor(s);
+    if (!(s > 0.f) || side < 1) bad("scale " + std::to_string(s) + " gives a digit under 1 pixel");
+    if (side > c.canvasWidth || side > c.canvasHeight)
+      bad("scale " + std::to_string(s) + " gives a " + std::to_string(side) +
+          " px digit, larger than the " + std::to_string(c.canvasWidth) + "x" +
+          std::to_string(c.canvasHeight) + " canvas");
+  }
+}
+
+}  // namespace
+
+void validate(const GeneratorConfig& c) {
+  auto bad = [](const std::string& what) {
+    throw std::invalid_argument("generator config: " + what);
+  };
+  if (c.canvasWidth < 1 || c.canvasHeight < 1 || c.canvasWidth > 16384 || c.canvasHeight > 16384)
+    bad("canvas must be 1..16384 pixels a side, got " + std::to_string(c.canvasWidth) + "x" +
+        std::to_string(c.canvasHeight));
+  if (c.background < 0 || c.background > 255)
+    bad("background must be 0..255, got " + std::to_string(c.background));
+  validateGroup(c, c.small, "small");
+  validateGroup(c, c.medium, "medium");
+  validateGroup(c, c.big, "big");
+  if (c.small.maxCount + c.medium.maxCount + c.big.maxCount == 0)
+    bad("every group has maxCount 0: no image could hold a digit");
+  if (!(c.maxOverlap > 0.f)) bad("maxOverlap must be > 0, got " + std::to_string(c.maxOverlap));
+  if (c.maxPlacementTries < 1)
+    bad("maxPlacementTries must be >= 1, got " + std::to_string(c.maxPlacementTries));
+  if (c.trainImages < 0 || c.testImages < 0)
+    bad("image counts must be >= 0, got train " + std::to_string(c.trainImages) + ", test " +
+        std::to_string(c.testImages));
+  if (c.jpegQuality < 0 || c.jpegQuality > 100)
+    bad("jpegQuality must be 0..100, got " + std::to_string(c.jpegQuality));
+}
+
+GeneratorConfig loadGeneratorConfig(const fs::path& path) {
+  const std::string text = readTextFile(path);
+  GeneratorConfig config;
+  try {
+    config = nlohmann::json::parse(text).get<GeneratorConfig>();
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path.string() + ": not a valid generator config: " + e.what());
+  }
+  try {
+    validate(config);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(path.string() + ": " + e.what());
+  }
+  return config;
+}
+
+void saveGeneratorConfig(const fs::path& path, const GeneratorConfig& config) {
+  writeTextAtomically(path, nlohmann::json(config).dump(2) + "\n");
+}
+
+float overlapRatio(const Box& a, const Box& b) {
+  const float w = std::min(a.x2, b.x2) - std::max(a.x1, b.x1);
+  const float h = std::min(a.y2, b.y2) - std::max(a.y1, b.y1);
+  if (w <= 0.f || h <= 0.f) return 0.f;
+  return w * h / (a.area() + b.area());
+}
+
+std::uint64_t imageSeed(std::uint64_t seed, Split split, std::uint64_t index) {
+  std::uint64_t h = splitMix64(seed);
+  h = splitMix64(h ^ static_cast<std::uint64_t>(split));
+  return splitMix64(h ^ index);
+}
+
+ComposedImage composeImage(const GeneratorConfig& config, const DigitSet& digits, Split split,
+                           std::uint64_t index) {
+  const PoolRange pool = poolOf(digits, split);
+  if (pool.total == 0)
+    throw std::invalid_argument(std::string("the ") + splitName(split) + " pool has no digits (" +
+                                std::to_string(digits.size()) + " digits in the set)");
+  std::mt19937_64 rng(imageSeed(config.seed, split, index));
+  const ScaleGroup* groups[] = {&config.small, &config.medium, &config.big};
+
+  ComposedImage out;
+  cv::Mat scaled;
+  while (true) {
+    out.pixels =
+        cv::Mat(config.canvasHeight, config.canvasWidth, CV_8UC1, cv::Scalar(config.background));
+    out.placements.clear();
+    out.skippedPlacements = 0;
+
+    for (const ScaleGroup* group : groups) {
+      const int n = uniformInt(rng, group->minCount, group->maxCount);
+      for (int k = 0; k < n; ++k) {
+        const float scale =
+            group->scales[uniformInt(rng, 0, static_cast<int>(group->scales.size()) - 1)];
+        // Uniform over every digit of the pool, so classes keep MNIST's frequencies.
+        std::size_t pick =
+            static_cast<std::size_t>(uniformInt(rng, 0, static_cast<int>(pool.total) - 1));
+        int classId = 0;
+        while (pick >= pool.count[classId]) pick -= pool.count[classId++];
+        const int sourceIndex = static_cast<int>(pool.begin[classId] + pick);
+        const int side = sideFor(scale);
+
+        Box candidate;
+        bool placed = false;
+        for (int attempt = 0; attempt < config.maxPlacementTries && !placed; ++attempt) {
+          const int x = uniformInt(rng, 0, config.canvasWidth - side);
+          const int y = uniformInt(rng, 0, config.canvasHeight - side);
+          candidate = Box{float(x), float(y), float(x + side), float(y + side), classId};
+          placed =
+              std::all_of(out.placements.begin(), out.placements.end(), [&](const Placement& p) {
+                return overlapRatio(candidate, p.box) < config.maxOverlap;
+              });
+        }
+        if (!placed) {
+          ++out.skippedPlacements;
+          continue;
+        }
+
+        const cv::Mat& digit = digits.byClass[classId][sourceIndex];
+        cv::resize(digit, scaled, cv::Size(side, side), 0, 0,
+                   side < kDigitSide ? cv::INTER_AREA : cv::INTER_LINEAR);
+        cv::Mat roi = out.pixels(cv::Rect(int(candidate.x1), int(candidate.y1), side, side));
+        // Combine ink so a later digit never erases an earlier one's strokes.
+        if (config.invertDigits) {
+          cv::Mat ink = 255 - scaled;
+          cv::min(roi, ink, roi);
+        } else {
+          cv::max(roi, scaled, roi);
+        }
+        out.placements.push_back(Placement{candidate, sourceIndex});
+      }
+    }
+    if (!out.placements.empty()) return out;
+    ++out.redraws;  // the tutorial draws an image with no digit again
+  }
+}
+
+int GenerateSummary::totalBoxes() const {
+  int n = 0;
+  for (int d = 0; d < kDigitClasses; ++d) n += trainBoxesPerClass[d] + testBoxesPerClass[d];
+  return n;
+}
+
+GenerateSummary generateDataset(const GeneratorConfig& config, const DigitSet& digits,
+                                const fs::path& outDir, const ProgressCallback& progress,
+                                const std::atomic<bool>* cancel, int threads) {
+  const auto start = std::chrono::steady_clock::now();
+  validate(config);
+  for (Split split : {Split::kTrain, Split::kTest}) {
+    const int wanted = split == Split::kTrain ? config.trainImages : config.testImages;
+    if (wanted > 0 && poolOf(digits, split).total == 0)
+      throw std::invalid_argument(std::string("cannot make ") + splitName(split) + " images: the " +
+                                  splitName(split) + " pool has no digits (" +
+                                  std::to_string(digits.size()) + " digits in the set)");
+  }
+  const fs::path trainDir = outDir / "train";
+  const fs::path testDir = outDir / "test";
+  for (const fs::path& dir : {outDir, trainDir, testDir}) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (!fs::is_directory(dir))
+      throw std::runtime_error(dir.string() + ": cannot create folder" +
+                               (ec ? " (" + ec.message() + ")" : std::string()));
+  }
+
+  const int total = config.trainImages + config.testImages;
+  GenerateSummary summary;
+  summary.trainPlacements.resize(config.trainImages);
+  summary.testPlacements.resize(config.testImages);
+  std::vector<int> skipped(total, 0);
+  std::vector<int> redraws(total, 0);
+
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = std::max(1, std::min(threads, total));
+
+  std::atomic<int> next{0};
+  std::atomic<int> done{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;
+  std::condition_variable wake;
+  int running = threads;
+  std::exception_ptr error;
+  const std::vector<int> jpegParams = {cv::IMWRITE_JPEG_QUALITY, config.jpegQuality};
+
+  auto work = [&] {
+    try {
+      std::vector<uchar> bytes;
+      while (!stop.load()) {
+        if (cancel != nullptr && cancel->load()) {
+          stop = true;
+          break;
+        }
+        const int i = next.fetch_add(1);
+        if (i >= total) break;
+        const bool isTrain = i < config.trainImages;
+        const Split split = isTrain ? Split::kTrain : Split::kTest;
+        const int index = isTrain ? i : i - config.trainImages;
+        ComposedImage image = composeImage(config, digits, split, index);
+        const fs::path file = (isTrain ? trainDir : testDir) / imageName(index);
+        if (!cv::imencode(".jpg", image.pixels, bytes, jpegParams))
+          throw std::runtime_error(file.string() + ": JPEG encoding failed");
+        writeBytes(file, bytes);
+        skipped[i] = image.skippedPlacements;
+        redraws[i] = image.redraws;
+        (isTrain ? summary.trainPlacements : summary.testPlacements)[index] =
+            std::move(image.placements);
+        done.fetch_add(1);
+        wake.notify_one();
+      }
+    } catch (...) {
+      // No exception crosses a thread: the first one is rethrown by the caller's thread.
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!error) error = std::current_exception();
+      stop = true;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      --running;
+    }
+    wake.notify_one();
+  };
+
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (int t = 0; t < threads; ++t) pool.emplace_back(work);
+  {
+    int reported = -1;
+    std::unique_lock<std::mutex> lock(mutex);
+    while (true) {
+      wake.wait_for(lock, std::chrono::milliseconds(100));
+      const int now = done.load();
+      if (progress && now != reported && !error) {
+        lock.unlock();
+        progress(now, total);  // on the caller's thread, never concurrently
+        lock.lock();
+        reported = now;
+      }
+      if (running == 0) break;
+    }
+  }
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+
+  const bool cancelled = done.load() < total;
+  summary.cancelled = cancelled;
+  for (int i = 0; i < total; ++i) {
+    summary.skippedPlacements += skipped[i];
+    summary.redraws += redraws[i];
+  }
+  auto countSplit = [&](std::vector<std::vector<Placement>>& placements,
+                        std::array<int, kDigitClasses>& perClass) {
+    int written = 0;
+    for (const auto& image : placements) {
+      if (image.empty()) continue;  // not made (cancelled): every made image has a digit
+      ++written;
+      for (const Placement& p : image) ++perClass[p.box.classId];
+    }
+    return written;
+  };
+  summary.trainImages = countSplit(summary.trainPlacements, summary.trainBoxesPerClass);
+  summary.testImages = countSplit(summary.testPlacements, summary.testBoxesPerClass);
+
+  if (!cancelled) {
+    auto writeAnnotations = [&](const fs::path& file, const fs::path& imageDir,
+                                const std::vector<std::vector<Placement>>& placements) {
+      std::vector<Sample> samples(placements.size());
+      for (std::size_t i = 0; i < placements.size(); ++i) {
+        samples[i].image = imageDir / imageName(i);
+        for (const Placement& p : placements[i]) samples[i].boxes.push_back(p.box);
+      }
+      writeAnnotationFile(file, samples);
+    };
+    writeAnnotations(outDir / "train.txt", trainDir, summary.trainPlacements);
+    writeAnnotations(outDir / "test.txt", testDir, summary.testPlacements);
+    std::vector<std::string> names;
+    for (int d = 0; d < kDigitClasses; ++d) names.push_back(std::to_string(d));
+    writeClassNames(outDir / "mnist.names", names);
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace yolo::data
