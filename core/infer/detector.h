@@ -3,6 +3,7 @@
 // holds a Detector directly.
 
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,7 +15,7 @@ namespace yolo::infer {
 /// One detected object, in original-image pixels (x2, y2 exclusive edges).
 struct Detection {
   float x1 = 0, y1 = 0, x2 = 0, y2 = 0;
-  float score = 0;        ///< objectness x best class probability, 0..1
+  float score = 0;  ///< objectness x best class probability, 0..1
   int classId = 0;
   std::string className;
 };
@@ -22,10 +23,14 @@ struct Detection {
 /// Post-processing settings; changing them never needs the network again (see refilter).
 struct DetectOptions {
   float scoreThreshold = 0.3f;
-  float iouThreshold = 0.45f;   ///< per-class NMS overlap
-  bool softNms = false;         ///< Gaussian soft-NMS instead of hard NMS
+  float iouThreshold = 0.45f;  ///< per-class NMS overlap
+  bool softNms = false;        ///< Gaussian soft-NMS instead of hard NMS
   float softNmsSigma = 0.3f;
-  int maxDetections = 100;
+  int maxDetections = 100;  ///< <= 0: no cap
+  /// Boxes whose scale sqrt(w * h), in image pixels, is not strictly inside
+  /// (minBoxScale, maxBoxScale) are dropped (the tutorial's valid_scale = [0, inf]).
+  float minBoxScale = 0.f;
+  float maxBoxScale = std::numeric_limits<float>::infinity();
 };
 
 class Detector {

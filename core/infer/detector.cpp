@@ -1,0 +1,136 @@
+#include <torch/torch.h>
+
+#include "core/infer/detector.h"
+
+#include <stdexcept>
+#include <thread>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/infer/letterbox.h"
+#include "core/infer/postprocess.h"
+#include "core/model/yolo_net.h"
+#include "core/train/checkpoint.h"
+
+namespace yolo::infer {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+torch::Device parseDevice(const std::string& name) {
+  if (name.empty() || name == "auto")
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0)
+                                       : torch::Device(torch::kCPU);
+  torch::Device device(torch::kCPU);
+  try {
+    device = torch::Device(name);
+  } catch (const c10::Error&) {
+    throw std::runtime_error("unknown device \"" + name + "\" (expected auto, cpu or cuda:N)");
+  }
+  if (device.is_cuda()) {
+    const int count = static_cast<int>(torch::cuda::device_count());
+    const int index = device.has_index() ? device.index() : 0;
+    if (index >= count)
+      throw std::runtime_error("device \"" + name + "\" is not available (" +
+                               std::to_string(count) + " CUDA devices)");
+    device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  } else if (!device.is_cpu()) {
+    throw std::runtime_error("unsupported device \"" + name + "\" (expected auto, cpu or cuda:N)");
+  }
+  return device;
+}
+
+}  // namespace
+
+struct Detector::Impl {
+  fs::path checkpoint;
+  std::vector<std::string> classNames;
+  std::shared_ptr<model::YoloNetImpl> net;
+  torch::Device device{torch::kCPU};
+
+  // The last image's network output, so refilter() needs no network run.
+  torch::Tensor candidates;  // [K, 5 + C] CPU, see decodeCandidates()
+  LetterboxGeometry geometry;
+  int sourceWidth = 0, sourceHeight = 0;
+};
+
+Detector::Detector() : impl_(std::make_unique<Impl>()) {}
+Detector::~Detector() = default;
+
+std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::string& device,
+                                         int threads) {
+  const fs::path file = train::resolveCheckpoint(modelPath);
+  const train::CheckpointHeader header = train::readCheckpointHeader(file);
+  const model::ModelSpec& spec = header.config.model;
+  if (const std::string problem = model::validateModelSpec(spec); !problem.empty())
+    throw std::runtime_error(file.string() + ": model in checkpoint header: " + problem);
+
+  // Set before building anything: intra-op parallelism is process-wide in libtorch.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  torch::set_num_threads(threads > 0 ? threads : static_cast<int>(cores));
+
+  std::unique_ptr<Detector> d(new Detector());
+  Impl& impl = *d->impl_;
+  impl.checkpoint = file;
+  impl.device = parseDevice(device);
+  impl.net = model::createModel(spec);
+  train::loadCheckpoint(file, *impl.net, /*optimizer=*/nullptr);
+  impl.net->to(impl.device);
+  impl.net->eval();
+
+  impl.classNames = header.classNames;
+  for (int c = static_cast<int>(impl.classNames.size()); c < spec.numClasses; ++c)
+    impl.classNames.push_back(std::to_string(c));
+  impl.classNames.resize(static_cast<size_t>(spec.numClasses));
+  return d;
+}
+
+std::vector<Detection> Detector::detect(const cv::Mat& image, const DetectOptions& options) {
+  Impl& impl = *impl_;
+  const cv::Mat bgr = toBgr8(image);
+  LetterboxGeometry geometry;
+  const cv::Mat rgb = letterboxRgb(bgr, impl.net->spec().inputSize, &geometry);
+  {
+    torch::InferenceMode guard;
+    const auto heads = impl.net->forward(toInputTensor({rgb}, impl.device));
+    impl.candidates = decodeCandidates(heads, *impl.net).front();
+  }
+  impl.geometry = geometry;
+  impl.sourceWidth = bgr.cols;
+  impl.sourceHeight = bgr.rows;
+  return refilter(options);
+}
+
+std::vector<Detection> Detector::refilter(const DetectOptions& options) const {
+  const Impl& impl = *impl_;
+  if (!impl.candidates.defined()) return {};
+  torch::InferenceMode guard;
+  return toDetections(
+      postprocess(impl.candidates, impl.geometry, impl.sourceWidth, impl.sourceHeight, options),
+      impl.classNames);
+}
+
+const std::vector<std::string>& Detector::classNames() const { return impl_->classNames; }
+int Detector::inputSize() const { return impl_->net->spec().inputSize; }
+const fs::path& Detector::checkpointPath() const { return impl_->checkpoint; }
+
+cv::Mat readImageOrThrow(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw std::runtime_error(path.string() + ": no such file");
+  if (fs::is_directory(path, ec))
+    throw std::runtime_error(path.string() + ": is a folder, not an image");
+  // UNCHANGED keeps 16-bit and alpha; toBgr8() converts what the network needs.
+  cv::Mat image;
+  try {
+    image = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception& e) {
+    throw std::runtime_error(path.string() + ": cannot be decoded as an image (" + e.what() + ")");
+  }
+  if (image.empty())
+    throw std::runtime_error(path.string() +
+                             ": not a readable image (unknown format, truncated or corrupt)");
+  return image;
+}
+
+}  // namespace yolo::infer
