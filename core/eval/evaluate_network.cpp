@@ -1,0 +1,81 @@
+#include <torch/torch.h>
+
+#include "core/eval/evaluate_network.h"
+
+#include <algorithm>
+
+#include "core/infer/letterbox.h"
+#include "core/infer/postprocess.h"
+
+namespace yolo::eval {
+
+namespace {
+
+/// Restores a module's training flag however the evaluation ends.
+class TrainingModeRestorer {
+ public:
+  explicit TrainingModeRestorer(torch::nn::Module& m) : module_(m), wasTraining_(m.is_training()) {}
+  ~TrainingModeRestorer() { module_.train(wasTraining_); }
+  TrainingModeRestorer(const TrainingModeRestorer&) = delete;
+  TrainingModeRestorer& operator=(const TrainingModeRestorer&) = delete;
+
+ private:
+  torch::nn::Module& module_;
+  bool wasTraining_;
+};
+
+torch::Device deviceOf(const torch::nn::Module& net) {
+  const auto params = net.parameters();
+  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+}
+
+}  // namespace
+
+EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data::Sample>& samples,
+                                 const std::vector<std::string>& classNames,
+                                 const NetworkEvalOptions& options) {
+  const int inputSize = net.spec().inputSize;
+  const int batchSize = std::max(1, options.batchSize);
+  const torch::Device device = deviceOf(net);
+  infer::DetectOptions detect;
+  detect.scoreThreshold = options.scoreThreshold;
+  detect.iouThreshold = options.iouThreshold;
+  detect.maxDetections = options.maxDetections;
+
+  TrainingModeRestorer restore(net);
+  net.eval();
+  torch::InferenceMode guard;
+
+  std::vector<std::vector<GroundTruthBox>> groundTruth;
+  std::vector<std::vector<Detection>> detections;
+  const int total = static_cast<int>(samples.size());
+  for (size_t first = 0; first < samples.size(); first += static_cast<size_t>(batchSize)) {
+    const size_t last = std::min(samples.size(), first + static_cast<size_t>(batchSize));
+    std::vector<cv::Mat> inputs;
+    std::vector<infer::LetterboxGeometry> geometries;
+    std::vector<cv::Size> sizes;
+    for (size_t i = first; i < last; ++i) {
+      const cv::Mat bgr = infer::toBgr8(infer::readImageOrThrow(samples[i].image));
+      infer::LetterboxGeometry g;
+      inputs.push_back(infer::letterboxRgb(bgr, inputSize, &g));
+      geometries.push_back(g);
+      sizes.push_back(bgr.size());
+    }
+    const auto candidates =
+        infer::decodeCandidates(net.forward(infer::toInputTensor(inputs, device)), net);
+    for (size_t k = 0; k < candidates.size(); ++k) {
+      detections.push_back(infer::toDetections(
+          infer::postprocess(candidates[k], geometries[k], sizes[k].width, sizes[k].height, detect),
+          classNames));
+      groundTruth.push_back(samples[first + k].boxes);
+    }
+    if (options.progress && !options.progress(static_cast<int>(last), total)) break;
+  }
+
+  EvaluateOptions evalOptions;
+  evalOptions.operatingScore = options.scoreThreshold;
+  evalOptions.classNames = classNames;
+  return evaluate(groundTruth, detections, net.spec().numClasses, evalOptions);
+}
+
+}  // namespace yolo::eval
