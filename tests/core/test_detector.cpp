@@ -1,0 +1,245 @@
+// Detector end to end on a checkpoint of a fresh tiny model, the letterbox round trip of
+// post-processing, and the trainer's evaluateNetwork against the Detector's path.
+
+#include <torch/torch.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/eval/evaluate_model.h"
+#include "core/eval/evaluate_network.h"
+#include "core/infer/detector.h"
+#include "core/infer/draw.h"
+#include "core/infer/letterbox.h"
+#include "core/infer/postprocess.h"
+#include "core/model/yolo_net.h"
+#include "core/train/checkpoint.h"
+#include "tests/core/support.h"
+
+using namespace yolo;
+using namespace yolo::infer;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kClasses = 10;
+constexpr int kInput = 128;
+
+/// A checkpoint of a freshly initialised yolov3-tiny at 128: outputs are near-constant
+/// (objectness ~ class probabilities ~ 0.5), so every image gives plenty of candidates.
+fs::path writeTinyCheckpoint(const fs::path& dir) {
+  train::CheckpointHeader header;
+  header.config.model = model::makeModelSpec("yolov3-tiny", kClasses, kInput);
+  for (int c = 0; c < kClasses; ++c) header.classNames.push_back("digit" + std::to_string(c));
+  auto net = model::createModel(header.config.model);
+  const fs::path path = dir / "last.pt";
+  train::saveCheckpoint(path, header, *net, /*optimizer=*/nullptr);
+  return path;
+}
+
+void expectInside(const std::vector<Detection>& detections, int width, int height) {
+  for (const Detection& d : detections) {
+    EXPECT_GE(d.x1, 0.f);
+    EXPECT_GE(d.y1, 0.f);
+    EXPECT_LE(d.x2, static_cast<float>(width));
+    EXPECT_LE(d.y2, static_cast<float>(height));
+    EXPECT_LT(d.x1, d.x2);
+    EXPECT_LT(d.y1, d.y2);
+    EXPECT_GE(d.classId, 0);
+    EXPECT_LT(d.classId, kClasses);
+    EXPECT_EQ(d.className, "digit" + std::to_string(d.classId));
+    EXPECT_GT(d.score, 0.f);
+    EXPECT_LE(d.score, 1.f);
+  }
+}
+
+class DetectorTest : public test::SeededTest {
+ protected:
+  void SetUp() override {
+    SeededTest::SetUp();
+    checkpoint_ = writeTinyCheckpoint(dir_.path());
+  }
+  test::ScratchDir dir_;
+  fs::path checkpoint_;
+};
+
+}  // namespace
+
+TEST(Letterbox, CoordinatesRoundTripForNonSquareImages) {
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{640, 360}, {200, 500}, {37, 101}}) {
+    const LetterboxGeometry g = LetterboxGeometry::compute(w, h, 416);
+    for (float x : {0.f, 1.f, w / 3.f, static_cast<float>(w)})
+      EXPECT_NEAR(g.toSourceX(g.toNetworkX(x)), x, 1e-3f * w);
+    for (float y : {0.f, 7.f, h / 2.f, static_cast<float>(h)})
+      EXPECT_NEAR(g.toSourceY(g.toNetworkY(y)), y, 1e-3f * h);
+  }
+}
+
+TEST(Postprocess, UndoesTheLetterboxAndClips) {
+  // A 640x360 image in a 416 input: scale 0.65, 416x234 placed at y offset 91.
+  const LetterboxGeometry g = LetterboxGeometry::compute(640, 360, 416);
+  ASSERT_EQ(g.offsetY, 91);
+  const auto row = [&](float x1, float y1, float x2, float y2, float obj, int cls) {
+    std::vector<float> r{
+        (g.toNetworkX(x1) + g.toNetworkX(x2)) / 2, (g.toNetworkY(y1) + g.toNetworkY(y2)) / 2,
+        g.toNetworkX(x2) - g.toNetworkX(x1), g.toNetworkY(y2) - g.toNetworkY(y1), obj};
+    for (int c = 0; c < 3; ++c) r.push_back(c == cls ? 0.9f : 0.05f);
+    return r;
+  };
+  std::vector<float> flat;
+  for (const auto& r : {row(100, 50, 180, 150, 0.9f, 1),     // well inside
+                        row(600, 300, 700, 420, 0.8f, 2),    // crosses the bottom-right corner
+                        row(10, 10, 60, 60, 0.1f, 0),        // score 0.09: below threshold
+                        row(300, 100, 300.f, 200, 0.9f, 0),  // zero width: degenerate
+                        row(-50, 400, -10, 450, 0.9f, 0)})   // entirely outside: degenerate
+    flat.insert(flat.end(), r.begin(), r.end());
+  const auto candidates = torch::tensor(flat).view({5, 8});
+
+  DetectOptions options;
+  options.scoreThreshold = 0.3f;
+  const auto out = toDetections(postprocess(candidates, g, 640, 360, options), {"a", "b", "c"});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_NEAR(out[0].x1, 100, 1e-3);
+  EXPECT_NEAR(out[0].y1, 50, 1e-3);
+  EXPECT_NEAR(out[0].x2, 180, 1e-3);
+  EXPECT_NEAR(out[0].y2, 150, 1e-3);
+  EXPECT_NEAR(out[0].score, 0.81f, 1e-6);
+  EXPECT_EQ(out[0].className, "b");
+  EXPECT_NEAR(out[1].x1, 600, 1e-3);
+  EXPECT_NEAR(out[1].y1, 300, 1e-3);
+  EXPECT_FLOAT_EQ(out[1].x2, 640);
+  EXPECT_FLOAT_EQ(out[1].y2, 360);
+
+  options.maxDetections = 1;
+  EXPECT_EQ(postprocess(candidates, g, 640, 360, options).size(), 1);
+  options.maxDetections = 100;
+  options.maxBoxScale = 70;  // sqrt(80 * 100) = 89 is too big; sqrt(40 * 60) = 49 is not
+  const auto small = toDetections(postprocess(candidates, g, 640, 360, options), {});
+  ASSERT_EQ(small.size(), 1u);
+  EXPECT_EQ(small[0].className, "2");
+}
+
+TEST_F(DetectorTest, RunsOnGrayBgraAnd16BitImagesAndKeepsBoxesInside) {
+  auto detector = Detector::load(dir_.path(), "cpu", /*threads=*/1);
+  EXPECT_EQ(detector->checkpointPath(), checkpoint_);
+  EXPECT_EQ(detector->inputSize(), kInput);
+  ASSERT_EQ(detector->classNames().size(), static_cast<size_t>(kClasses));
+
+  DetectOptions options;
+  options.scoreThreshold = 0.05f;
+  cv::Mat gray(100, 150, CV_8UC1);
+  cv::randu(gray, 0, 255);
+  cv::Mat bgra(300, 200, CV_8UC4);
+  cv::randu(bgra, 0, 255);
+  cv::Mat deep(64, 256, CV_16UC3);
+  cv::randu(deep, 0, 65535);
+  cv::Mat deepGray(50, 33, CV_16UC1, cv::Scalar(40000));
+  for (const cv::Mat& image : {gray, bgra, deep, deepGray}) {
+    const auto detections = detector->detect(image, options);
+    EXPECT_FALSE(detections.empty()) << image.cols << "x" << image.rows;
+    EXPECT_LE(detections.size(), 100u);
+    expectInside(detections, image.cols, image.rows);
+    for (size_t i = 1; i < detections.size(); ++i)
+      EXPECT_GE(detections[i - 1].score, detections[i].score);
+
+    // Annotating works on the image's BGR version.
+    cv::Mat canvas = toBgr8(image).clone();
+    drawDetections(canvas, detections);
+    EXPECT_EQ(canvas.size(), image.size());
+  }
+}
+
+TEST_F(DetectorTest, RefilterNeverReturnsMoreAtHigherThresholds) {
+  auto detector = Detector::load(checkpoint_, "cpu", 1);
+  cv::Mat image(240, 320, CV_8UC3);
+  cv::randu(image, 0, 255);
+  DetectOptions options;
+  options.scoreThreshold = 0.01f;
+  options.maxDetections = 0;
+  const auto first = detector->detect(image, options);
+  const auto again = detector->refilter(options);
+  ASSERT_EQ(first.size(), again.size());
+  for (size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].score, again[i].score);
+
+  size_t previous = first.size();
+  for (float threshold : {0.05f, 0.1f, 0.2f, 0.24f, 0.26f, 0.3f, 0.5f, 0.9f}) {
+    options.scoreThreshold = threshold;
+    const auto kept = detector->refilter(options);
+    EXPECT_LE(kept.size(), previous) << "threshold " << threshold;
+    for (const auto& d : kept) EXPECT_GT(d.score, threshold);
+    previous = kept.size();
+  }
+  options.scoreThreshold = 0.05f;
+  options.softNms = true;
+  expectInside(detector->refilter(options), image.cols, image.rows);
+}
+
+TEST_F(DetectorTest, ErrorsNameTheFile) {
+  const fs::path missing = dir_.path() / "no-such-image.png";
+  try {
+    readImageOrThrow(missing);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("no-such-image.png"), std::string::npos) << e.what();
+  }
+  const fs::path corrupt = dir_.path() / "corrupt.png";
+  std::ofstream(corrupt) << "this is not a PNG";
+  try {
+    readImageOrThrow(corrupt);
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("corrupt.png"), std::string::npos) << e.what();
+  }
+  try {
+    Detector::load(dir_.path() / "nothing-here", "cpu");
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nothing-here"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Detector::load(checkpoint_, "tpu:3"), std::runtime_error);
+}
+
+TEST_F(DetectorTest, NetworkEvaluationMatchesTheDetectorsPath) {
+  // Three images with boxes; evaluateNetwork batches them two at a time, evaluateOnSamples
+  // runs the Detector one image at a time: the same detections must come out.
+  std::vector<data::Sample> samples;
+  for (int i = 0; i < 3; ++i) {
+    cv::Mat image(120 + 40 * i, 160, CV_8UC3);
+    cv::randu(image, 0, 255);
+    const fs::path path = dir_.path() / ("image" + std::to_string(i) + ".png");
+    ASSERT_TRUE(cv::imwrite(path.string(), image));
+    samples.push_back({path, {data::Box{10, 10, 50, 60, i}, data::Box{60, 20, 100, 80, 2 * i}}});
+  }
+  auto detector = Detector::load(checkpoint_, "cpu", 1);
+  const eval::EvaluationReport viaDetector =
+      eval::evaluateOnSamples(*detector, samples, /*scoreThreshold=*/0.05f, /*iou=*/0.45f);
+
+  auto net = model::createModel(model::makeModelSpec("yolov3-tiny", kClasses, kInput));
+  train::loadCheckpoint(checkpoint_, *net, nullptr);
+  net->train();
+  eval::NetworkEvalOptions options;
+  options.batchSize = 2;
+  int calls = 0;
+  options.progress = [&](int, int total) {
+    EXPECT_EQ(total, 3);
+    return ++calls > 0;
+  };
+  const eval::EvaluationResult viaNetwork = eval::evaluateNetwork(*net, samples, {}, options);
+  EXPECT_TRUE(net->is_training()) << "training mode must be restored";
+  EXPECT_EQ(calls, 2);
+
+  EXPECT_EQ(viaNetwork.images, 3);
+  EXPECT_GT(viaNetwork.detections, 0);
+  EXPECT_EQ(viaNetwork.detections, viaDetector.result.detections);
+  EXPECT_NEAR(viaNetwork.map50, viaDetector.result.map50, 1e-9);
+  EXPECT_NEAR(viaNetwork.map50_95, viaDetector.result.map50_95, 1e-9);
+  for (int c = 0; c < kClasses; ++c) {
+    EXPECT_EQ(viaNetwork.perClass[c].truePositives, viaDetector.result.perClass[c].truePositives);
+    EXPECT_EQ(viaNetwork.perClass[c].groundTruth, viaDetector.result.perClass[c].groundTruth);
+  }
+  EXPECT_EQ(viaDetector.images, 3);
+  EXPECT_GT(viaDetector.imagesPerSecond, 0);
+}
