@@ -1,13 +1,190 @@
-// yolo-cli train: placeholder until the trainer lands.
-#include "app/cli/commands.h"
+// yolo-cli train: train a detector headless, with a progress line, metrics.jsonl and
+// checkpoints; Ctrl-C or SIGTERM stops cleanly (checkpoint saved), a second Ctrl-C at once.
 
-#include <stdexcept>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <thread>
+
+#include <unistd.h>
+
+#include "app/cli/commands.h"
+#include "app/cli/progress_line.h"
+#include "core/train/trainer.h"
 
 namespace yolo::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<int> gInterrupts{0};
+
+void onInterrupt(int) {
+  if (gInterrupts.fetch_add(1) >= 1) {
+    static const char kMessage[] = "\nyolo-cli: interrupted again, exiting now\n";
+    [[maybe_unused]] auto ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    ::_exit(static_cast<int>(Status::kInterrupted));
+  }
+}
+
+struct TrainOptions {
+  std::string configFile, presetName, dataDir, outDir, resumeDir;
+  std::string architecture, device;
+  int inputSize = 0, batch = 0, epochs = 0, threads = -1;
+  int64_t maxSteps = -1;
+  double lrInit = 0;
+};
+
+std::string defaultRunDir(const std::string& preset) {
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
+  return "runs/" + (preset.empty() ? std::string("run") : preset) + "-" + stamp;
+}
+
+train::RunConfig buildConfig(const TrainOptions& o) {
+  train::RunConfig config;
+  if (!o.configFile.empty()) {
+    config = train::loadRunConfig(o.configFile);
+  } else {
+    config = train::preset(o.presetName.empty() ? "cpu-fast" : o.presetName);
+  }
+  if (!o.dataDir.empty()) train::useDataFolder(config, o.dataDir);
+  if (!o.architecture.empty()) {
+    config.model.architecture = o.architecture;
+    config.model.anchors = model::defaultAnchors(o.architecture);
+  }
+  if (o.inputSize > 0) config.model.inputSize = o.inputSize;
+  if (o.batch > 0) config.batchSize = o.batch;
+  if (o.epochs > 0) config.epochs = o.epochs;
+  if (o.maxSteps >= 0) config.maxSteps = o.maxSteps;
+  if (o.lrInit > 0) config.lrInit = o.lrInit;
+  if (!o.device.empty()) config.device = o.device;
+  if (o.threads >= 0) config.threads = o.threads;
+  if (config.warmupEpochs >= config.epochs) config.warmupEpochs = 0;
+  return config;
+}
+
+std::string stepLine(const train::StepMetrics& m) {
+  char text[256];
+  std::snprintf(
+      text, sizeof text,
+      "epoch %d/%lld step %lld/%lld %s loss %.3f (giou %.3f conf %.3f prob %.3f) "
+      "lr %.2e %.1f img/s wait %2.0f%% ETA %s",
+      m.epoch, static_cast<long long>(m.totalEpochs), static_cast<long long>(m.step),
+      static_cast<long long>(m.totalSteps),
+      progressBar(static_cast<double>(m.step) / std::max<int64_t>(1, m.totalSteps), 20).c_str(),
+      m.loss.total, m.loss.giou, m.loss.conf, m.loss.prob, m.lr, m.imagesPerSecond,
+      100 * m.dataWait, formatDuration(m.etaSeconds).c_str());
+  return text;
+}
+
+void runTraining(const TrainOptions& o) {
+  std::unique_ptr<train::Trainer> trainer;
+  if (!o.resumeDir.empty()) {
+    trainer = train::Trainer::resumeFrom(o.resumeDir);
+  } else {
+    const train::RunConfig config = buildConfig(o);
+    const std::string out = o.outDir.empty() ? defaultRunDir(config.preset) : o.outDir;
+    trainer = std::make_unique<train::Trainer>(config, out);
+  }
+  std::cerr << "run folder: " << trainer->runDir().string() << "\n";
+
+  gInterrupts = 0;
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  std::atomic<bool> done{false};
+  // The handler only counts; this thread turns the first signal into a clean stop.
+  std::thread watcher([&] {
+    while (!done) {
+      if (gInterrupts > 0) {
+        trainer->stop();
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+
+  ProgressLine progress;
+  train::TrainingObserver observer;
+  observer.onStep = [&](const train::StepMetrics& m) { progress.update(stepLine(m)); };
+  observer.onEpoch = [&](const train::EpochMetrics& m) {
+    char text[200];
+    std::snprintf(text, sizeof text, "epoch %d done in %s", m.epoch,
+                  formatDuration(m.seconds).c_str());
+    std::string line = text;
+    if (m.validation) {
+      std::snprintf(text, sizeof text, ", val loss %.3f (giou %.3f conf %.3f prob %.3f)",
+                    m.validation->total, m.validation->giou, m.validation->conf,
+                    m.validation->prob);
+      line += text;
+    }
+    if (m.map50) {
+      std::snprintf(text, sizeof text, ", mAP@0.5 %.4f", *m.map50);
+      line += text;
+    }
+    progress.message(line);
+  };
+  observer.onEvent = [&](const train::TrainingEvent& e) {
+    if (e.event == "started" || e.event == "checkpoint" || e.event == "best")
+      return progress.message(e.message);
+    progress.message(e.event + ": " + e.message);
+  };
+
+  train::TrainingOutcome outcome;
+  try {
+    outcome = trainer->run(observer);
+  } catch (...) {
+    done = true;
+    watcher.join();
+    progress.finish();
+    throw;
+  }
+  done = true;
+  watcher.join();
+  progress.finish();
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (outcome == train::TrainingOutcome::kStopped) {
+    std::cerr << "stopped; continue with: yolo-cli train --resume " << trainer->runDir().string()
+              << "\n";
+  }
+}
+
+}  // namespace
 
 void addTrainCommand(CLI::App& app) {
+  auto options = std::make_shared<TrainOptions>();
   auto* cmd = app.add_subcommand("train", "Train a YOLOv3 or YOLOv3-tiny detector");
-  cmd->callback([] { throw std::runtime_error("train: not available in this build yet"); });
+  cmd->footer(
+      "Examples:\n"
+      "  yolo-cli train --preset cpu-fast --data datasets/generated/mnist --out runs/fast\n"
+      "  yolo-cli train --resume runs/fast\n"
+      "Ctrl-C stops after the current batch and saves last.pt; a second Ctrl-C exits at once.");
+  auto* config = cmd->add_option("--config", options->configFile, "Run configuration JSON")
+                     ->check(CLI::ExistingFile);
+  auto* preset =
+      cmd->add_option("--preset", options->presetName, "Preset: cpu-fast (default) or tutorial");
+  config->excludes(preset);
+  cmd->add_option("--data", options->dataDir,
+                  "Folder made by make-data (train.txt, test.txt, mnist.names)");
+  cmd->add_option("--out", options->outDir, "Run folder to create (default runs/<preset>-<time>)");
+  cmd->add_option("--model", options->architecture, "yolov3 or yolov3-tiny")
+      ->check(CLI::IsMember({"yolov3", "yolov3-tiny"}));
+  cmd->add_option("--input-size", options->inputSize, "Network input size, a multiple of 32");
+  cmd->add_option("--batch", options->batch, "Batch size");
+  cmd->add_option("--epochs", options->epochs, "Epochs");
+  cmd->add_option("--max-steps", options->maxSteps, "Stop after this many steps (0 = no cap)");
+  cmd->add_option("--lr-init", options->lrInit, "Peak learning rate");
+  cmd->add_option("--device", options->device, "auto, cpu or cuda:N");
+  cmd->add_option("--threads", options->threads, "Compute threads (0 = all cores)");
+  auto* resume = cmd->add_option("--resume", options->resumeDir, "Continue the run in this folder")
+                     ->check(CLI::ExistingDirectory);
+  resume->excludes(config)->excludes(preset);
+  cmd->callback([options] { runTraining(*options); });
 }
 
 }  // namespace yolo::cli

@@ -18,25 +18,26 @@ struct LossValues {
 
 /// Reported after every optimizer step.
 struct StepMetrics {
-  int64_t step = 0;          ///< 1-based count of steps done
-  int64_t totalSteps = 0;    ///< planned steps of the whole run
-  int epoch = 0;             ///< 1-based epoch the step belongs to
-  int stepInEpoch = 0;       ///< 1-based
+  int64_t step = 0;        ///< 1-based count of steps done
+  int64_t totalSteps = 0;  ///< planned steps of the whole run
+  int epoch = 0;           ///< 1-based epoch the step belongs to
+  int totalEpochs = 0;     ///< planned epochs (fewer when a step cap ends the run early)
+  int stepInEpoch = 0;     ///< 1-based
   int stepsPerEpoch = 0;
-  double lr = 0;             ///< learning rate used for this step
+  double lr = 0;  ///< learning rate used for this step
   LossValues loss;
   double imagesPerSecond = 0;
-  double dataWait = 0;       ///< fraction of the step's wall time spent waiting for data
-  double etaSeconds = 0;     ///< estimated time to the end of the run
+  double dataWait = 0;    ///< fraction of the step's wall time spent waiting for data
+  double etaSeconds = 0;  ///< estimated time to the end of the run
 };
 
 /// Reported after every epoch's validation.
 struct EpochMetrics {
   int epoch = 0;
   int64_t step = 0;
-  std::optional<LossValues> validation;   ///< empty when there is no test set
-  std::optional<double> map50;            ///< when evaluation ran this epoch
-  double seconds = 0;                     ///< wall time of the epoch, validation included
+  std::optional<LossValues> validation;  ///< empty when there is no test set
+  std::optional<double> map50;           ///< when evaluation ran this epoch
+  double seconds = 0;                    ///< wall time of the epoch, validation included
 };
 
 /// Something that happened: "started", "paused", "resumed", "checkpoint", "best",

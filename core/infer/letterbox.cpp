@@ -1,0 +1,78 @@
+#include "core/infer/letterbox.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include <opencv2/imgproc.hpp>
+
+namespace yolo::infer {
+
+LetterboxGeometry LetterboxGeometry::compute(int sourceWidth, int sourceHeight, int inputSize) {
+  if (sourceWidth <= 0 || sourceHeight <= 0 || inputSize <= 0) {
+    throw std::invalid_argument("letterbox of a " + std::to_string(sourceWidth) + "x" +
+                                std::to_string(sourceHeight) + " image into " +
+                                std::to_string(inputSize));
+  }
+  LetterboxGeometry g;
+  g.scale = std::min(static_cast<float>(inputSize) / sourceWidth,
+                     static_cast<float>(inputSize) / sourceHeight);
+  g.resizedWidth = std::clamp(static_cast<int>(g.scale * sourceWidth), 1, inputSize);
+  g.resizedHeight = std::clamp(static_cast<int>(g.scale * sourceHeight), 1, inputSize);
+  g.offsetX = (inputSize - g.resizedWidth) / 2;
+  g.offsetY = (inputSize - g.resizedHeight) / 2;
+  return g;
+}
+
+cv::Mat toBgr8(const cv::Mat& image) {
+  if (image.empty()) throw std::invalid_argument("empty image");
+  cv::Mat eight;
+  switch (image.depth()) {
+    case CV_8U:
+      eight = image;
+      break;
+    case CV_16U:
+      image.convertTo(eight, CV_8U, 1.0 / 257.0);
+      break;
+    case CV_32F:
+    case CV_64F:
+      image.convertTo(eight, CV_8U, 255.0);
+      break;
+    default:
+      image.convertTo(eight, CV_8U);
+      break;
+  }
+  cv::Mat bgr;
+  switch (eight.channels()) {
+    case 1:
+      cv::cvtColor(eight, bgr, cv::COLOR_GRAY2BGR);
+      break;
+    case 3:
+      bgr = eight;
+      break;
+    case 4:
+      cv::cvtColor(eight, bgr, cv::COLOR_BGRA2BGR);
+      break;
+    default:
+      throw std::invalid_argument("images with " + std::to_string(eight.channels()) +
+                                  " channels are not supported");
+  }
+  return bgr;
+}
+
+cv::Mat letterboxRgb(const cv::Mat& bgr, int inputSize, LetterboxGeometry* geometry) {
+  const LetterboxGeometry g = LetterboxGeometry::compute(bgr.cols, bgr.rows, inputSize);
+  cv::Mat out(inputSize, inputSize, CV_8UC3, cv::Scalar::all(kLetterboxPad));
+  cv::Mat inside = out(cv::Rect(g.offsetX, g.offsetY, g.resizedWidth, g.resizedHeight));
+  if (g.resizedWidth == bgr.cols && g.resizedHeight == bgr.rows) {
+    cv::cvtColor(bgr, inside, cv::COLOR_BGR2RGB);
+  } else {
+    cv::Mat resized;
+    cv::resize(bgr, resized, inside.size(), 0, 0, cv::INTER_LINEAR);
+    cv::cvtColor(resized, inside, cv::COLOR_BGR2RGB);
+  }
+  if (geometry) *geometry = g;
+  return out;
+}
+
+}  // namespace yolo::infer

@@ -1,0 +1,37 @@
+#pragma once
+// Letterboxing: fit an image into the square network input keeping its aspect ratio, pad
+// with grey, and map boxes both ways. Training and detection share this one definition,
+// so detections undo exactly the offsets that preprocessing applied.
+
+#include <opencv2/core.hpp>
+
+namespace yolo::infer {
+
+/// The padding colour, 128 of 255, as the tutorial's image_preprocess.
+inline constexpr int kLetterboxPad = 128;
+
+/// How an image of `sourceWidth` x `sourceHeight` sits inside the network input.
+struct LetterboxGeometry {
+  float scale = 1.f;     ///< network pixels per source pixel
+  int offsetX = 0;       ///< left padding, network pixels
+  int offsetY = 0;       ///< top padding, network pixels
+  int resizedWidth = 0;  ///< the image's width inside the input, network pixels
+  int resizedHeight = 0;
+
+  /// scale = min(size/w, size/h); resized = int(scale*w/h); offsets = (size - resized)/2.
+  static LetterboxGeometry compute(int sourceWidth, int sourceHeight, int inputSize);
+
+  float toNetworkX(float x) const { return x * scale + offsetX; }
+  float toNetworkY(float y) const { return y * scale + offsetY; }
+  float toSourceX(float x) const { return (x - offsetX) / scale; }
+  float toSourceY(float y) const { return (y - offsetY) / scale; }
+};
+
+/// Converts any readable image (gray, BGR, BGRA; 8 or 16 bit; float) to 8-bit BGR.
+cv::Mat toBgr8(const cv::Mat& image);
+
+/// Letterboxes an 8-bit BGR image into a `inputSize` x `inputSize` 8-bit RGB image padded
+/// with kLetterboxPad. Writes the geometry used to `geometry` when given.
+cv::Mat letterboxRgb(const cv::Mat& bgr, int inputSize, LetterboxGeometry* geometry = nullptr);
+
+}  // namespace yolo::infer

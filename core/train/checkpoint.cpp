@@ -1,0 +1,160 @@
+#include "core/train/checkpoint.h"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "core/util/atomic_file.h"
+
+namespace yolo::train {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+constexpr const char* kHeaderKey = "yolo_workbench_header";
+
+nlohmann::json stateToJson(const CheckpointState& s) {
+  return {{"step", s.step},
+          {"epoch", s.epoch},
+          {"step_in_epoch", s.stepInEpoch},
+          {"best_metric", s.bestMetric},
+          {"has_best", s.hasBest},
+          {"bad_steps_in_row", s.badStepsInRow}};
+}
+
+CheckpointState stateFromJson(const nlohmann::json& j) {
+  CheckpointState s;
+  s.step = j.value("step", int64_t{0});
+  s.epoch = j.value("epoch", 0);
+  s.stepInEpoch = j.value("step_in_epoch", int64_t{0});
+  s.bestMetric = j.value("best_metric", 0.0);
+  s.hasBest = j.value("has_best", false);
+  s.badStepsInRow = j.value("bad_steps_in_row", int64_t{0});
+  return s;
+}
+
+std::string headerToText(const CheckpointHeader& h) {
+  return nlohmann::json{{"format_version", h.formatVersion},
+                        {"config", h.config},
+                        {"class_names", h.classNames},
+                        {"state", stateToJson(h.state)}}
+      .dump();
+}
+
+CheckpointHeader headerFromArchive(torch::serialize::InputArchive& archive, const fs::path& path) {
+  c10::IValue value;
+  if (!archive.try_read(kHeaderKey, value) || !value.isString()) {
+    throw std::runtime_error(path.string() + ": not a YOLO Workbench checkpoint (no header)");
+  }
+  try {
+    const auto j = nlohmann::json::parse(value.toStringRef());
+    CheckpointHeader h;
+    h.formatVersion = j.at("format_version").get<int>();
+    if (h.formatVersion > kFormatVersion) {
+      throw std::runtime_error("format version " + std::to_string(h.formatVersion) +
+                               " is newer than this program's " + std::to_string(kFormatVersion));
+    }
+    h.config = j.at("config").get<RunConfig>();
+    h.classNames = j.value("class_names", std::vector<std::string>{});
+    h.state = stateFromJson(j.value("state", nlohmann::json::object()));
+    return h;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path.string() + ": bad checkpoint header: " + e.what());
+  }
+}
+
+torch::serialize::InputArchive openArchive(const fs::path& path) {
+  if (!fs::is_regular_file(path)) {
+    throw std::runtime_error(path.string() + ": checkpoint file does not exist");
+  }
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path.string(), torch::kCPU);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(path.string() + ": cannot read checkpoint (truncated or not a " +
+                             "checkpoint): " + e.what_without_backtrace());
+  }
+  return archive;
+}
+
+}  // namespace
+
+void saveCheckpoint(const fs::path& path, const CheckpointHeader& header, torch::nn::Module& model,
+                    torch::optim::Optimizer* optimizer) {
+  torch::serialize::OutputArchive archive;
+  archive.write(kHeaderKey, c10::IValue(headerToText(header)));
+  // Flat "a.b.weight" keys (not Module::save's nested archives) so loading can check every
+  // tensor by its full name before touching the model.
+  torch::serialize::OutputArchive modelArchive;
+  for (const auto& item : model.named_parameters(/*recurse=*/true))
+    modelArchive.write(item.key(), item.value(), /*is_buffer=*/false);
+  for (const auto& item : model.named_buffers(/*recurse=*/true))
+    modelArchive.write(item.key(), item.value(), /*is_buffer=*/true);
+  archive.write("model", modelArchive);
+  if (optimizer) {
+    torch::serialize::OutputArchive optimizerArchive;
+    optimizer->save(optimizerArchive);
+    archive.write("optimizer", optimizerArchive);
+  }
+  writeFileAtomically(path, [&](std::ostream& out) { archive.save_to(out); });
+}
+
+CheckpointHeader readCheckpointHeader(const fs::path& path) {
+  auto archive = openArchive(path);
+  return headerFromArchive(archive, path);
+}
+
+CheckpointHeader loadCheckpoint(const fs::path& path, torch::nn::Module& model,
+                                torch::optim::Optimizer* optimizer) {
+  auto archive = openArchive(path);
+  CheckpointHeader header = headerFromArchive(archive, path);
+
+  torch::serialize::InputArchive modelArchive;
+  if (!archive.try_read("model", modelArchive)) {
+    throw std::runtime_error(path.string() + ": checkpoint holds no model weights");
+  }
+  // Check every tensor before copying any, so a mismatch leaves `model` as it was.
+  torch::NoGradGuard noGrad;
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> copies;
+  auto collect = [&](const std::string& name, torch::Tensor& target, bool isBuffer) {
+    torch::Tensor stored;
+    if (!modelArchive.try_read(name, stored, isBuffer)) {
+      throw std::runtime_error(path.string() + ": checkpoint has no tensor '" + name +
+                               "' (a different model?)");
+    }
+    if (stored.sizes() != target.sizes()) {
+      std::ostringstream msg;
+      msg << path.string() << ": tensor '" << name << "' has shape " << stored.sizes()
+          << ", the model expects " << target.sizes()
+          << " (different architecture or class count?)";
+      throw std::runtime_error(msg.str());
+    }
+    copies.emplace_back(target, stored);
+  };
+  for (auto& item : model.named_parameters(/*recurse=*/true))
+    collect(item.key(), item.value(), false);
+  for (auto& item : model.named_buffers(/*recurse=*/true)) collect(item.key(), item.value(), true);
+  for (auto& [target, stored] : copies) target.copy_(stored);
+
+  if (optimizer) {
+    torch::serialize::InputArchive optimizerArchive;
+    if (archive.try_read("optimizer", optimizerArchive)) {
+      optimizer->load(optimizerArchive);
+    }
+  }
+  return header;
+}
+
+fs::path resolveCheckpoint(const fs::path& path) {
+  if (fs::is_directory(path)) {
+    for (const char* name : {"best.pt", "last.pt"}) {
+      if (fs::is_regular_file(path / name)) return path / name;
+    }
+    throw std::runtime_error(path.string() + ": run folder has neither best.pt nor last.pt");
+  }
+  if (!fs::exists(path)) throw std::runtime_error(path.string() + ": no such file or folder");
+  return path;
+}
+
+}  // namespace yolo::train

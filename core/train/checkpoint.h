@@ -1,0 +1,52 @@
+#pragma once
+// Checkpoint files: weights (+ optimizer state for resuming) and a JSON header with the
+// run's config, class names and position, so a checkpoint alone can rebuild its model.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "core/train/run_config.h"
+
+namespace yolo::train {
+
+/// Where a run stood when a checkpoint was written.
+struct CheckpointState {
+  int64_t step = 0;         ///< optimizer steps done
+  int epoch = 0;            ///< 0-based epoch the next step belongs to
+  int64_t stepInEpoch = 0;  ///< batches of that epoch already done
+  double bestMetric = 0;    ///< best value of config.checkpoints.bestBy so far
+  bool hasBest = false;
+  int64_t badStepsInRow = 0;
+};
+
+/// The JSON header of a checkpoint.
+struct CheckpointHeader {
+  int formatVersion = 1;
+  RunConfig config;
+  std::vector<std::string> classNames;
+  CheckpointState state;
+};
+
+/// Writes `path` atomically. `optimizer` may be null (weights-only, e.g. best.pt).
+void saveCheckpoint(const std::filesystem::path& path, const CheckpointHeader& header,
+                    torch::nn::Module& model, torch::optim::Optimizer* optimizer);
+
+/// Reads only the header; throws std::runtime_error naming the file when it is not a
+/// checkpoint of ours, is truncated, or is from a newer format.
+CheckpointHeader readCheckpointHeader(const std::filesystem::path& path);
+
+/// Loads weights (and optimizer state when `optimizer` is given and the file has it) into
+/// objects built from the same config. Throws std::runtime_error naming the file and the
+/// first parameter that is missing or has the wrong shape; `model` is untouched then.
+CheckpointHeader loadCheckpoint(const std::filesystem::path& path, torch::nn::Module& model,
+                                torch::optim::Optimizer* optimizer);
+
+/// best.pt, else last.pt of a run folder; or `path` itself when it is a file.
+std::filesystem::path resolveCheckpoint(const std::filesystem::path& path);
+
+}  // namespace yolo::train

@@ -1,0 +1,406 @@
+#include "core/train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "core/data/annotation_file.h"
+#include "core/data/batch_loader.h"
+#include "core/data/detection_dataset.h"
+#include "core/model/yolo_net.h"
+#include "core/train/checkpoint.h"
+#include "core/train/lr_schedule.h"
+#include "core/train/metrics_log.h"
+#include "core/train/training_step.h"
+
+namespace yolo::train {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+torch::Device chooseDevice(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name == "auto")
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::kCPU;
+  if (!torch::cuda::is_available()) {
+    throw std::runtime_error("device '" + name + "' asked for, but this libtorch has no CUDA");
+  }
+  return torch::Device(name);
+}
+
+std::vector<data::Sample> loadSamples(const std::string& file, int numClasses,
+                                      std::vector<std::string>& warnings) {
+  data::AnnotationReadOptions options;
+  options.numClasses = numClasses;
+  data::AnnotationLoadResult result = data::readAnnotationFile(file, options);
+  for (const auto& issue : result.issues) warnings.push_back(data::toString(issue));
+  return std::move(result.samples);
+}
+
+double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+struct Trainer::Impl {
+  RunConfig config;
+  fs::path runDir;
+  std::vector<std::string> classNames;
+  std::vector<std::string> dataWarnings;
+  torch::Device device = torch::kCPU;
+
+  std::unique_ptr<data::DetectionDataset> trainSet;
+  std::unique_ptr<data::DetectionDataset> testSet;
+  std::shared_ptr<model::YoloNetImpl> net;
+  std::unique_ptr<torch::optim::Adam> optimizer;
+  LrSchedule schedule;
+  int64_t stepsPerEpoch = 0;
+  int64_t plannedSteps = 0;
+  CheckpointState state;
+  std::unique_ptr<MetricsLog> log;
+
+  // Control from other threads.
+  std::mutex controlMutex;
+  std::condition_variable controlChanged;
+  bool pauseRequested = false;
+  bool stopRequested = false;
+  std::atomic<bool> paused{false};
+
+  void setUp(bool resuming) {
+    if (const auto problems = validate(config); !problems.empty()) {
+      std::string all;
+      for (const auto& p : problems) all += "\n  - " + p;
+      throw std::runtime_error("the run configuration has problems:" + all);
+    }
+    classNames = data::readClassNames(config.classesFile);
+    if (static_cast<int>(classNames.size()) != config.model.numClasses) {
+      // The names file is the truth about the classes; the model follows it.
+      config.model.numClasses = static_cast<int>(classNames.size());
+    }
+    if (config.model.anchors.empty())
+      config.model.anchors = model::defaultAnchors(config.model.architecture);
+
+    const int threads = config.threads > 0
+                            ? config.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    torch::set_num_threads(threads);
+    device = chooseDevice(config.device);
+
+    const data::AugmentSwitches augment{config.augment.randomCrop, config.augment.randomTranslate,
+                                        config.augment.horizontalFlip};
+    auto train = loadSamples(config.trainAnnotations, config.model.numClasses, dataWarnings);
+    if (train.empty()) {
+      throw std::runtime_error(config.trainAnnotations + ": no usable training samples");
+    }
+    trainSet =
+        std::make_unique<data::DetectionDataset>(std::move(train), config.model.inputSize, augment);
+    if (!config.testAnnotations.empty()) {
+      auto test = loadSamples(config.testAnnotations, config.model.numClasses, dataWarnings);
+      if (!test.empty()) {
+        testSet = std::make_unique<data::DetectionDataset>(std::move(test), config.model.inputSize,
+                                                           augment);
+      }
+    }
+    if (config.batchSize > static_cast<int>(trainSet->size())) {
+      throw std::runtime_error("batch size " + std::to_string(config.batchSize) +
+                               " is larger than the " + std::to_string(trainSet->size()) +
+                               " training images");
+    }
+
+    torch::manual_seed(config.seed);
+    net = model::createModel(config.model);
+    net->to(device);
+    optimizer = std::make_unique<torch::optim::Adam>(
+        net->parameters(),
+        torch::optim::AdamOptions(config.lrInit).weight_decay(config.weightDecay));
+
+    stepsPerEpoch =
+        (static_cast<int64_t>(trainSet->size()) + config.batchSize - 1) / config.batchSize;
+    plannedSteps = stepsPerEpoch * config.epochs;
+    if (config.maxSteps > 0) plannedSteps = std::min(plannedSteps, config.maxSteps);
+    schedule.lrInit = config.lrInit;
+    schedule.lrEnd = config.lrEnd;
+    schedule.warmupSteps = std::min<int64_t>(
+        plannedSteps, static_cast<int64_t>(std::llround(config.warmupEpochs * stepsPerEpoch)));
+    schedule.totalSteps = plannedSteps;
+
+    fs::create_directories(runDir);
+    if (resuming) {
+      const CheckpointHeader header = loadCheckpoint(runDir / "last.pt", *net, optimizer.get());
+      state = header.state;
+    } else {
+      saveRunConfig(config, runDir / "config.json");
+    }
+    log = std::make_unique<MetricsLog>(runDir / "metrics.jsonl", resuming ? state.step : -1);
+  }
+
+  CheckpointHeader header() const { return {1, config, classNames, state}; }
+
+  void saveLast() { saveCheckpoint(runDir / "last.pt", header(), *net, optimizer.get()); }
+
+  void emit(const TrainingObserver& observer, const std::string& event,
+            const std::string& message) {
+    const TrainingEvent e{event, message};
+    log->append(toJson(e, state.step));
+    if (observer.onEvent) observer.onEvent(e);
+  }
+
+  // Parks while paused; true when the run should stop.
+  bool waitWhilePaused(const TrainingObserver& observer) {
+    std::unique_lock<std::mutex> lock(controlMutex);
+    if (stopRequested) return true;
+    if (!pauseRequested) return false;
+    paused = true;
+    lock.unlock();
+    emit(observer, "paused", "paused at step " + std::to_string(state.step));
+    lock.lock();
+    controlChanged.wait(lock, [&] { return !pauseRequested || stopRequested; });
+    paused = false;
+    const bool stop = stopRequested;
+    lock.unlock();
+    if (!stop) emit(observer, "resumed", "resumed at step " + std::to_string(state.step));
+    return stop;
+  }
+
+  void setLearningRate(double lr) {
+    for (auto& group : optimizer->param_groups()) {
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    }
+  }
+
+  BatchLoaderCollate collate() const { return makeTargetCollate(*net, config); }
+
+  std::optional<LossValues> validationLoss() {
+    if (!testSet) return std::nullopt;
+    torch::NoGradGuard noGrad;
+    net->eval();
+    data::BatchLoader loader(*testSet, data::epochOrder(testSet->size(), config.seed, 0, false),
+                             config.batchSize, config.dataWorkers, /*augment=*/false, config.seed,
+                             0, collate());
+    LossValues sum;
+    int64_t batches = 0;
+    while (auto batch = loader.next()) {
+      if (!batch->images.defined()) continue;
+      const LossValues v = evaluateLoss(*net, *batch, config, device);
+      accumulate(sum, v, 1.0);
+      ++batches;
+    }
+    net->train();
+    if (batches == 0) return std::nullopt;
+    scale(sum, 1.0 / static_cast<double>(batches));
+    return sum;
+  }
+
+  void rollBack(const TrainingObserver& observer, const std::string& why) {
+    if (fs::exists(runDir / "last.pt")) {
+      const CheckpointHeader h = loadCheckpoint(runDir / "last.pt", *net, optimizer.get());
+      state = h.state;
+      state.badStepsInRow = 0;
+      emit(observer, "rolled_back",
+           why + "; rolled back to the checkpoint at step " + std::to_string(state.step) +
+               " and paused");
+    } else {
+      emit(observer, "rolled_back",
+           why + "; no checkpoint yet, weights were re-initialised and paused");
+      torch::manual_seed(config.seed);
+      net = model::createModel(config.model);
+      net->to(device);
+      optimizer = std::make_unique<torch::optim::Adam>(
+          net->parameters(),
+          torch::optim::AdamOptions(config.lrInit).weight_decay(config.weightDecay));
+      state = CheckpointState{};
+    }
+    std::lock_guard<std::mutex> lock(controlMutex);
+    pauseRequested = true;
+  }
+
+  TrainingOutcome run(const TrainingObserver& observer) {
+    emit(observer, "started",
+         "training " + config.model.architecture + " at " + std::to_string(config.model.inputSize) +
+             " on " + std::to_string(trainSet->size()) + " images, " +
+             std::to_string(plannedSteps) + " steps" +
+             (state.step > 0 ? ", resuming at step " + std::to_string(state.step) : ""));
+    for (const auto& w : dataWarnings) emit(observer, "data_warning", w);
+    net->train();
+    const auto runStart = Clock::now();
+    const int64_t stepAtStart = state.step;
+
+    while (state.step < plannedSteps) {
+      const int epoch = state.epoch;
+      const auto epochStart = Clock::now();
+      data::BatchLoader loader(
+          *trainSet, data::epochOrder(trainSet->size(), config.seed, epoch, true), config.batchSize,
+          config.dataWorkers, /*augment=*/true, config.seed, epoch, collate(), state.stepInEpoch);
+      bool rolledBack = false;
+      for (;;) {
+        if (waitWhilePaused(observer)) return stopNow(observer);
+        const auto stepStart = Clock::now();
+        const double waitBefore = loader.waitSeconds();
+        auto batch = loader.next();
+        if (!batch) break;
+        for (const auto& message : batch->skipped) emit(observer, "data_warning", message);
+        if (!batch->images.defined()) {
+          ++state.stepInEpoch;
+          continue;
+        }
+
+        const double lr = schedule.at(state.step);
+        setLearningRate(lr);
+        std::optional<LossValues> loss = trainStep(*net, *optimizer, *batch, config, device);
+        if (!loss) {
+          ++state.badStepsInRow;
+          emit(observer, "nan_skipped",
+               "non-finite loss or gradient at step " + std::to_string(state.step + 1) +
+                   ": step skipped");
+          if (state.badStepsInRow >= config.maxBadStepsInRow) {
+            rollBack(observer, std::to_string(state.badStepsInRow) + " non-finite steps in a row");
+            rolledBack = true;
+            break;
+          }
+          continue;
+        }
+        state.badStepsInRow = 0;
+        ++state.step;
+        ++state.stepInEpoch;
+
+        const double stepSeconds = seconds(Clock::now() - stepStart);
+        StepMetrics m;
+        m.step = state.step;
+        m.totalSteps = plannedSteps;
+        m.epoch = epoch + 1;
+        m.totalEpochs = static_cast<int>((plannedSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        m.stepInEpoch = static_cast<int>(state.stepInEpoch);
+        m.stepsPerEpoch = static_cast<int>(stepsPerEpoch);
+        m.lr = lr;
+        m.loss = *loss;
+        m.imagesPerSecond = batch->images.size(0) / std::max(1e-9, stepSeconds);
+        m.dataWait =
+            std::clamp((loader.waitSeconds() - waitBefore) / std::max(1e-9, stepSeconds), 0.0, 1.0);
+        const double elapsed = seconds(Clock::now() - runStart);
+        const int64_t done = state.step - stepAtStart;
+        m.etaSeconds =
+            done > 0 ? elapsed / done * static_cast<double>(plannedSteps - state.step) : 0;
+        log->append(toJson(m));
+        if (observer.onStep) observer.onStep(m);
+
+        if (config.checkpoints.everySteps > 0 && state.step % config.checkpoints.everySteps == 0) {
+          saveLast();
+          emit(observer, "checkpoint", "saved last.pt at step " + std::to_string(state.step));
+        }
+        if (state.step >= plannedSteps) break;
+      }
+      if (rolledBack) continue;
+      if (state.stepInEpoch >= stepsPerEpoch || state.step >= plannedSteps) {
+        finishEpoch(observer, epoch, epochStart);
+      }
+    }
+    saveLast();
+    emit(observer, "finished", "finished after " + std::to_string(state.step) + " steps");
+    return TrainingOutcome::kFinished;
+  }
+
+  void finishEpoch(const TrainingObserver& observer, int epoch, Clock::time_point epochStart) {
+    EpochMetrics em;
+    em.epoch = epoch + 1;
+    em.step = state.step;
+    em.validation = validationLoss();
+    // mAP joins here once evaluation runs during training (config.evalEveryEpochs).
+    em.seconds = seconds(Clock::now() - epochStart);
+    if (state.stepInEpoch >= stepsPerEpoch) {
+      state.epoch = epoch + 1;
+      state.stepInEpoch = 0;
+    }
+    const std::optional<double> metric = config.checkpoints.bestBy == "map50" ? em.map50
+                                         : em.validation
+                                             ? std::optional<double>(em.validation->total)
+                                             : std::nullopt;
+    const bool higherIsBetter = config.checkpoints.bestBy == "map50";
+    const bool isBest = metric && (!state.hasBest || (higherIsBetter ? *metric > state.bestMetric
+                                                                     : *metric < state.bestMetric));
+    if (isBest) {
+      state.bestMetric = *metric;
+      state.hasBest = true;
+    }
+    log->append(toJson(em));
+    if (observer.onEpoch) observer.onEpoch(em);
+    const bool lastEpoch = state.step >= plannedSteps;
+    if (lastEpoch ||
+        (config.checkpoints.everyEpochs > 0 && (epoch + 1) % config.checkpoints.everyEpochs == 0)) {
+      saveLast();
+      emit(observer, "checkpoint", "saved last.pt after epoch " + std::to_string(epoch + 1));
+    }
+    if (isBest || !fs::exists(runDir / "best.pt")) {
+      saveCheckpoint(runDir / "best.pt", header(), *net, nullptr);
+      if (isBest) {
+        emit(observer, "best",
+             "best.pt: " + config.checkpoints.bestBy + " " + std::to_string(*metric) +
+                 " at epoch " + std::to_string(epoch + 1));
+      }
+    }
+  }
+
+  TrainingOutcome stopNow(const TrainingObserver& observer) {
+    saveLast();
+    emit(observer, "stopped", "stopped at step " + std::to_string(state.step) + "; last.pt saved");
+    return TrainingOutcome::kStopped;
+  }
+};
+
+Trainer::Trainer(RunConfig config, fs::path runDir) : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  impl_->runDir = std::move(runDir);
+  impl_->setUp(/*resuming=*/false);
+}
+
+std::unique_ptr<Trainer> Trainer::resumeFrom(const fs::path& runDir) {
+  if (!fs::is_regular_file(runDir / "last.pt")) {
+    throw std::runtime_error(runDir.string() + ": no last.pt to resume from");
+  }
+  std::unique_ptr<Trainer> trainer(new Trainer());
+  trainer->impl_ = std::make_unique<Impl>();
+  trainer->impl_->config = loadRunConfig(runDir / "config.json");
+  trainer->impl_->runDir = runDir;
+  trainer->impl_->setUp(/*resuming=*/true);
+  return trainer;
+}
+
+Trainer::~Trainer() = default;
+
+TrainingOutcome Trainer::run(const TrainingObserver& observer) {
+  try {
+    return impl_->run(observer);
+  } catch (const std::exception& e) {
+    try {
+      impl_->emit(observer, "failed", e.what());
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+void Trainer::pause() {
+  std::lock_guard<std::mutex> lock(impl_->controlMutex);
+  impl_->pauseRequested = true;
+  impl_->controlChanged.notify_all();
+}
+
+void Trainer::resume() {
+  std::lock_guard<std::mutex> lock(impl_->controlMutex);
+  impl_->pauseRequested = false;
+  impl_->controlChanged.notify_all();
+}
+
+void Trainer::stop() {
+  std::lock_guard<std::mutex> lock(impl_->controlMutex);
+  impl_->stopRequested = true;
+  impl_->controlChanged.notify_all();
+}
+
+bool Trainer::isPaused() const { return impl_->paused; }
+const RunConfig& Trainer::config() const { return impl_->config; }
+const fs::path& Trainer::runDir() const { return impl_->runDir; }
+
+}  // namespace yolo::train

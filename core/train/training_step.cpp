@@ -1,0 +1,123 @@
+#include "core/train/training_step.h"
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+
+#include "core/data/yolo_targets.h"
+#include "core/train/yolo_loss.h"
+
+namespace yolo::train {
+namespace {
+
+std::atomic<int> gInjectedNonFiniteSteps{0};
+
+YoloLossOptions lossOptionsOf(const model::YoloNetImpl& net, const RunConfig& config) {
+  YoloLossOptions o = YoloLossOptions::fromSpec(net.spec());
+  o.ignoreIouThreshold = static_cast<float>(config.ignoreIouThreshold);
+  o.ignoreWithAllBoxes = config.ignoreWithAllBoxes;
+  return o;
+}
+
+YoloTargets targetsOf(const data::Batch& batch, torch::Device device) {
+  // Batch::extra holds labels per scale, then bboxes per scale (see makeTargetCollate).
+  YoloTargets t;
+  const std::size_t scales = batch.extra.size() / 2;
+  for (std::size_t s = 0; s < scales; ++s) t.labels.push_back(batch.extra[s].to(device));
+  for (std::size_t s = 0; s < scales; ++s) t.bboxes.push_back(batch.extra[scales + s].to(device));
+  return t;
+}
+
+double item(const torch::Tensor& t) { return t.defined() ? t.item<double>() : 0.0; }
+
+LossValues valuesOf(const LossBreakdown& loss) {
+  LossValues v;
+  v.total = item(loss.total);
+  v.giou = item(loss.giou);
+  v.conf = item(loss.conf);
+  v.prob = item(loss.prob);
+  for (const auto& t : loss.giouPerScale) v.giouPerScale.push_back(item(t));
+  for (const auto& t : loss.confPerScale) v.confPerScale.push_back(item(t));
+  for (const auto& t : loss.probPerScale) v.probPerScale.push_back(item(t));
+  return v;
+}
+
+bool allGradientsFinite(model::YoloNetImpl& net) {
+  // One reduction over all gradients instead of a sync per tensor.
+  std::vector<torch::Tensor> sums;
+  for (const auto& p : net.parameters()) {
+    if (p.grad().defined()) sums.push_back(p.grad().abs().sum());
+  }
+  if (sums.empty()) return true;
+  return torch::stack(sums).sum().isfinite().item<bool>();
+}
+
+}  // namespace
+
+BatchLoaderCollate makeTargetCollate(const model::YoloNetImpl& net, const RunConfig& config) {
+  TargetOptions options = TargetOptions::fromSpec(net.spec());
+  options.anchorIouThreshold = static_cast<float>(config.anchorIouThreshold);
+  options.maxBoxesPerScale = config.maxBoxesPerScale;
+  return [options](data::Batch& batch) {
+    std::vector<ImageTargets> perImage;
+    perImage.reserve(batch.boxes.size());
+    for (const auto& boxes : batch.boxes) perImage.push_back(buildTargets(boxes, options));
+    YoloTargets targets = stackTargets(perImage);
+    batch.extra = targets.labels;
+    batch.extra.insert(batch.extra.end(), targets.bboxes.begin(), targets.bboxes.end());
+  };
+}
+
+std::optional<LossValues> trainStep(model::YoloNetImpl& net, torch::optim::Optimizer& optimizer,
+                                    const data::Batch& batch, const RunConfig& config,
+                                    torch::Device device) {
+  optimizer.zero_grad();
+  const auto raw = net.forward(batch.images.to(device));
+  LossBreakdown loss = computeLoss(raw, targetsOf(batch, device), lossOptionsOf(net, config));
+  if (gInjectedNonFiniteSteps > 0) {
+    --gInjectedNonFiniteSteps;
+    loss.total = loss.total * std::numeric_limits<float>::quiet_NaN();
+  }
+  if (!std::isfinite(loss.total.item<double>())) {
+    optimizer.zero_grad();
+    return std::nullopt;
+  }
+  loss.total.backward();
+  if (!allGradientsFinite(net)) {
+    optimizer.zero_grad();
+    return std::nullopt;
+  }
+  optimizer.step();
+  return valuesOf(loss);
+}
+
+LossValues evaluateLoss(model::YoloNetImpl& net, const data::Batch& batch, const RunConfig& config,
+                        torch::Device device) {
+  torch::NoGradGuard noGrad;
+  const auto raw = net.forward(batch.images.to(device));
+  return valuesOf(computeLoss(raw, targetsOf(batch, device), lossOptionsOf(net, config)));
+}
+
+void accumulate(LossValues& sum, const LossValues& v, double weight) {
+  sum.total += weight * v.total;
+  sum.giou += weight * v.giou;
+  sum.conf += weight * v.conf;
+  sum.prob += weight * v.prob;
+  auto add = [weight](std::vector<double>& into, const std::vector<double>& from) {
+    if (into.size() < from.size()) into.resize(from.size(), 0.0);
+    for (std::size_t i = 0; i < from.size(); ++i) into[i] += weight * from[i];
+  };
+  add(sum.giouPerScale, v.giouPerScale);
+  add(sum.confPerScale, v.confPerScale);
+  add(sum.probPerScale, v.probPerScale);
+}
+
+void scale(LossValues& values, double factor) {
+  LossValues scaled;
+  accumulate(scaled, values, factor);
+  values = scaled;
+}
+
+void injectNonFiniteLossForTesting(int steps) { gInjectedNonFiniteSteps = steps; }
+
+}  // namespace yolo::train

@@ -1,0 +1,83 @@
+#include <filesystem>
+#include <fstream>
+
+#include "core/train/run_config.h"
+#include "core/util/atomic_file.h"
+#include "tests/core/support.h"
+
+namespace fs = std::filesystem;
+using namespace yolo::train;
+
+TEST(RunConfig, PresetsMatchTheirDocumentedSettings) {
+  const RunConfig tutorial = preset("tutorial");
+  EXPECT_EQ(tutorial.model.architecture, "yolov3");
+  EXPECT_EQ(tutorial.model.inputSize, 416);
+  EXPECT_EQ(tutorial.batchSize, 4);
+  EXPECT_EQ(tutorial.epochs, 100);
+  EXPECT_DOUBLE_EQ(tutorial.lrInit, 1e-4);
+  EXPECT_DOUBLE_EQ(tutorial.lrEnd, 1e-6);
+  EXPECT_DOUBLE_EQ(tutorial.warmupEpochs, 2);
+  EXPECT_EQ(tutorial.model.anchors.size(), 3u);
+  const RunConfig fast = preset("cpu-fast");
+  EXPECT_EQ(fast.model.architecture, "yolov3-tiny");
+  EXPECT_THROW(preset("nope"), std::invalid_argument);
+}
+
+TEST(RunConfig, JsonRoundTripAndOldFilesLoadWithDefaults) {
+  yolo::test::ScratchDir dir;
+  RunConfig c = preset("cpu-fast");
+  c.batchSize = 3;
+  c.augment.horizontalFlip = true;
+  c.checkpoints.bestBy = "map50";
+  saveRunConfig(c, dir.path() / "config.json");
+  const RunConfig back = loadRunConfig(dir.path() / "config.json");
+  EXPECT_EQ(back.batchSize, 3);
+  EXPECT_TRUE(back.augment.horizontalFlip);
+  EXPECT_EQ(back.checkpoints.bestBy, "map50");
+  EXPECT_EQ(back.model.architecture, "yolov3-tiny");
+
+  yolo::writeTextAtomically(dir.path() / "old.json", R"({"batch_size": 7})");
+  const RunConfig old = loadRunConfig(dir.path() / "old.json");
+  EXPECT_EQ(old.batchSize, 7);
+  EXPECT_EQ(old.epochs, RunConfig{}.epochs);
+}
+
+TEST(RunConfig, BrokenJsonNamesTheFile) {
+  yolo::test::ScratchDir dir;
+  yolo::writeTextAtomically(dir.path() / "bad.json", "{ not json");
+  try {
+    loadRunConfig(dir.path() / "bad.json");
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos);
+  }
+}
+
+TEST(RunConfig, ValidateListsEveryProblem) {
+  RunConfig c = preset("cpu-fast");
+  c.trainAnnotations = "/no/such/train.txt";
+  c.classesFile = "";
+  c.batchSize = 0;
+  c.model.inputSize = 100;
+  const auto problems = validate(c);
+  auto mentions = [&](const std::string& word) {
+    for (const auto& p : problems)
+      if (p.find(word) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(mentions("/no/such/train.txt"));
+  EXPECT_TRUE(mentions("classes file"));
+  EXPECT_TRUE(mentions("batch size"));
+  EXPECT_TRUE(mentions("inputSize"));
+}
+
+TEST(RunConfig, UseDataFolderNeedsTrainTxt) {
+  yolo::test::ScratchDir dir;
+  RunConfig c;
+  EXPECT_THROW(useDataFolder(c, dir.path()), std::runtime_error);
+  std::ofstream(dir.path() / "train.txt") << "";
+  std::ofstream(dir.path() / "mnist.names") << "0\n1\n";
+  useDataFolder(c, dir.path());
+  EXPECT_EQ(fs::path(c.trainAnnotations).filename(), "train.txt");
+  EXPECT_TRUE(c.testAnnotations.empty());
+}

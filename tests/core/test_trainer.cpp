@@ -1,0 +1,252 @@
+// The trainer end to end on a tiny synthetic set: run folder contents, stop + exact resume,
+// pause/resume from another thread, NaN skip and rollback, checkpoint round trip.
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/model/yolo_net.h"
+#include "core/train/checkpoint.h"
+#include "core/train/lr_schedule.h"
+#include "core/train/trainer.h"
+#include "core/train/training_step.h"
+#include "tests/core/support.h"
+
+namespace fs = std::filesystem;
+using namespace yolo::train;
+
+namespace {
+
+// Eight 64x64 images, each with a dark square (class 0) and a dark bar (class 1).
+RunConfig tinyRun(const fs::path& dir) {
+  fs::create_directories(dir / "img");
+  std::ofstream train(dir / "train.txt"), test(dir / "test.txt");
+  for (int i = 0; i < 8; ++i) {
+    cv::Mat image(64, 64, CV_8UC3, cv::Scalar::all(255));
+    const int x = 4 + 3 * i, y = 6 + 2 * i;
+    cv::rectangle(image, cv::Rect(x, y, 20, 20), cv::Scalar::all(0), cv::FILLED);
+    cv::rectangle(image, cv::Rect(44, 4 + 4 * i, 8, 24), cv::Scalar::all(30), cv::FILLED);
+    const std::string name = "img/" + std::to_string(i) + ".png";
+    cv::imwrite((dir / name).string(), image);
+    std::ofstream& out = i < 6 ? train : test;
+    out << name << " " << x << "," << y << "," << x + 20 << "," << y + 20 << ",0 44," << 4 + 4 * i
+        << ",52," << 28 + 4 * i << ",1\n";
+  }
+  std::ofstream(dir / "names.txt") << "square\nbar\n";
+  RunConfig c = preset("cpu-fast");
+  c.trainAnnotations = (dir / "train.txt").string();
+  c.testAnnotations = (dir / "test.txt").string();
+  c.classesFile = (dir / "names.txt").string();
+  c.model.numClasses = 2;
+  c.model.inputSize = 64;
+  c.batchSize = 2;
+  c.epochs = 3;
+  c.warmupEpochs = 1;
+  c.dataWorkers = 1;
+  c.threads = 2;
+  c.evalEveryEpochs = 0;
+  return c;
+}
+
+int countLines(const fs::path& file, const std::string& needle) {
+  std::ifstream in(file);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) n += line.find(needle) != std::string::npos;
+  return n;
+}
+
+class TrainerTest : public yolo::test::SeededTest {};
+
+}  // namespace
+
+TEST_F(TrainerTest, RunWritesConfigMetricsAndCheckpoints) {
+  yolo::test::ScratchDir dir;
+  Trainer trainer(tinyRun(dir.path()), dir.path() / "run");
+  std::vector<StepMetrics> steps;
+  std::vector<EpochMetrics> epochs;
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics& m) { steps.push_back(m); };
+  observer.onEpoch = [&](const EpochMetrics& m) { epochs.push_back(m); };
+  EXPECT_EQ(trainer.run(observer), TrainingOutcome::kFinished);
+
+  ASSERT_EQ(steps.size(), 9u);  // 3 epochs x ceil(6 / 2)
+  EXPECT_EQ(steps.front().step, 1);
+  EXPECT_EQ(steps.back().step, 9);
+  EXPECT_EQ(steps.back().totalSteps, 9);
+  EXPECT_GT(steps.front().lr, 0);
+  EXPECT_GE(steps.front().dataWait, 0);
+  EXPECT_LE(steps.front().dataWait, 1);
+  EXPECT_EQ(steps.front().loss.giouPerScale.size(), 2u);
+  ASSERT_EQ(epochs.size(), 3u);
+  ASSERT_TRUE(epochs[0].validation.has_value());
+  EXPECT_TRUE(std::isfinite(epochs[0].validation->total));
+
+  const fs::path run = dir.path() / "run";
+  EXPECT_TRUE(fs::exists(run / "config.json"));
+  EXPECT_TRUE(fs::exists(run / "last.pt"));
+  EXPECT_TRUE(fs::exists(run / "best.pt"));
+  EXPECT_EQ(countLines(run / "metrics.jsonl", "\"type\":\"step\""), 9);
+  EXPECT_EQ(countLines(run / "metrics.jsonl", "\"type\":\"epoch\""), 3);
+  EXPECT_EQ(countLines(run / "metrics.jsonl", "\"val_total_loss\""), 3);
+  EXPECT_EQ(countLines(run / "metrics.jsonl", "\"event\":\"finished\""), 1);
+}
+
+TEST_F(TrainerTest, StopThenResumeContinuesAtTheSameStepLrAndData) {
+  yolo::test::ScratchDir dir;
+  const RunConfig config = tinyRun(dir.path());
+
+  // Reference: an uninterrupted run.
+  std::vector<StepMetrics> reference;
+  {
+    torch::manual_seed(7);
+    Trainer trainer(config, dir.path() / "reference");
+    TrainingObserver observer;
+    observer.onStep = [&](const StepMetrics& m) { reference.push_back(m); };
+    trainer.run(observer);
+  }
+
+  // The same run stopped after step 4 (mid-epoch) and resumed.
+  {
+    torch::manual_seed(7);
+    Trainer trainer(config, dir.path() / "run");
+    TrainingObserver observer;
+    observer.onStep = [&](const StepMetrics& m) {
+      if (m.step == 4) trainer.stop();
+    };
+    EXPECT_EQ(trainer.run(observer), TrainingOutcome::kStopped);
+  }
+  std::vector<StepMetrics> resumed;
+  auto trainer = Trainer::resumeFrom(dir.path() / "run");
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics& m) { resumed.push_back(m); };
+  EXPECT_EQ(trainer->run(observer), TrainingOutcome::kFinished);
+
+  ASSERT_EQ(resumed.size(), 5u);
+  EXPECT_EQ(resumed.front().step, 5);
+  for (std::size_t i = 0; i < resumed.size(); ++i) {
+    const StepMetrics& want = reference[4 + i];
+    EXPECT_DOUBLE_EQ(resumed[i].lr, want.lr) << "step " << want.step;
+    EXPECT_NEAR(resumed[i].loss.total, want.loss.total, 1e-3 * std::abs(want.loss.total))
+        << "step " << want.step;
+  }
+  // metrics.jsonl holds each step once.
+  EXPECT_EQ(countLines(dir.path() / "run" / "metrics.jsonl", "\"type\":\"step\""), 9);
+}
+
+TEST_F(TrainerTest, PauseResumeAndStopFromAnotherThread) {
+  yolo::test::ScratchDir dir;
+  RunConfig config = tinyRun(dir.path());
+  config.epochs = 50;  // long enough that only stop() ends it
+  Trainer trainer(config, dir.path() / "run");
+  std::atomic<int64_t> lastStep{0};
+  std::vector<std::string> events;
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics& m) { lastStep = m.step; };
+  observer.onEvent = [&](const TrainingEvent& e) { events.push_back(e.event); };
+
+  std::thread controller([&] {
+    while (lastStep < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    trainer.pause();
+    while (!trainer.isPaused()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const int64_t pausedAt = lastStep;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(lastStep, pausedAt) << "no step may run while paused";
+    trainer.resume();
+    while (lastStep < pausedAt + 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    trainer.stop();
+  });
+  const TrainingOutcome outcome = trainer.run(observer);
+  controller.join();
+  EXPECT_EQ(outcome, TrainingOutcome::kStopped);
+  EXPECT_NE(std::find(events.begin(), events.end(), "paused"), events.end());
+  EXPECT_NE(std::find(events.begin(), events.end(), "resumed"), events.end());
+  EXPECT_EQ(events.back(), "stopped");
+  EXPECT_EQ(readCheckpointHeader(dir.path() / "run" / "last.pt").state.step, lastStep.load());
+}
+
+TEST_F(TrainerTest, NonFiniteStepsAreSkippedThenRolledBackAndPaused) {
+  yolo::test::ScratchDir dir;
+  RunConfig config = tinyRun(dir.path());
+  config.maxBadStepsInRow = 3;
+  config.checkpoints.everySteps = 2;
+  Trainer trainer(config, dir.path() / "run");
+  std::vector<TrainingEvent> events;
+  std::atomic<bool> rolledBack{false};
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics& m) {
+    if (m.step == 2) injectNonFiniteLossForTesting(2);  // two bad steps: skipped
+    if (m.step == 4) injectNonFiniteLossForTesting(3);  // three in a row: roll back
+  };
+  observer.onEvent = [&](const TrainingEvent& e) {
+    events.push_back(e);
+    if (e.event == "rolled_back") rolledBack = true;
+  };
+  std::thread controller([&] {
+    while (!rolledBack) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    while (!trainer.isPaused()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    trainer.stop();
+  });
+  EXPECT_EQ(trainer.run(observer), TrainingOutcome::kStopped);
+  controller.join();
+  int skipped = 0;
+  for (const auto& e : events) skipped += e.event == "nan_skipped";
+  EXPECT_EQ(skipped, 5);
+  auto rolled = std::find_if(events.begin(), events.end(),
+                             [](const TrainingEvent& e) { return e.event == "rolled_back"; });
+  ASSERT_NE(rolled, events.end());
+  EXPECT_NE(rolled->message.find("step 4"), std::string::npos) << rolled->message;
+}
+
+TEST_F(TrainerTest, CheckpointRoundTripGivesIdenticalOutputs) {
+  yolo::test::ScratchDir dir;
+  RunConfig config = tinyRun(dir.path());
+  auto a = yolo::model::createModel(config.model);
+  auto b = yolo::model::createModel(config.model);
+  // Non-trivial batch-norm statistics, so buffers are checked too.
+  a->train();
+  a->forward(torch::rand({2, 3, 64, 64}));
+  a->eval();
+  b->eval();
+  saveCheckpoint(dir.path() / "a.pt", CheckpointHeader{1, config, {"square", "bar"}, {}}, *a,
+                 nullptr);
+  const CheckpointHeader h = loadCheckpoint(dir.path() / "a.pt", *b, nullptr);
+  EXPECT_EQ(h.classNames.size(), 2u);
+  const torch::Tensor x = torch::rand({1, 3, 64, 64});
+  const auto ya = a->forward(x), yb = b->forward(x);
+  for (std::size_t s = 0; s < ya.size(); ++s) EXPECT_TRUE(torch::equal(ya[s], yb[s]));
+}
+
+TEST_F(TrainerTest, LoadingIntoAnotherModelOrATruncatedFileFailsClearly) {
+  yolo::test::ScratchDir dir;
+  RunConfig config = tinyRun(dir.path());
+  auto a = yolo::model::createModel(config.model);
+  saveCheckpoint(dir.path() / "a.pt", CheckpointHeader{1, config, {}, {}}, *a, nullptr);
+
+  yolo::model::ModelSpec other = config.model;
+  other.numClasses = 5;
+  auto b = yolo::model::createModel(other);
+  const torch::Tensor before = b->parameters().back().clone();
+  try {
+    loadCheckpoint(dir.path() / "a.pt", *b, nullptr);
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("shape"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(torch::equal(before, b->parameters().back()))
+      << "a failed load must not change the model";
+
+  const auto size = fs::file_size(dir.path() / "a.pt");
+  fs::copy_file(dir.path() / "a.pt", dir.path() / "cut.pt");
+  fs::resize_file(dir.path() / "cut.pt", size / 2);
+  try {
+    loadCheckpoint(dir.path() / "cut.pt", *a, nullptr);
+    FAIL();
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cut.pt"), std::string::npos) << e.what();
+  }
+}
