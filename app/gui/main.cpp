@@ -3,12 +3,16 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QTimer>
 
 #include <cstring>
 #include <memory>
 
 #include "core/version.h"
+#include "ui/data/data_view.h"
+#include "ui/detect/detect_view.h"
 #include "ui/main_window.h"
+#include "ui/train/train_view.h"
 
 namespace {
 
@@ -29,14 +33,41 @@ void describeApplication() {
   QCoreApplication::setApplicationVersion(QString::fromLatin1(yolo::kVersion));
 }
 
-void parseArguments(const QCoreApplication& app) {
+struct GuiOptions {
+  QStringList images;
+  QString screenshot;
+  QString view;
+  QString runDir;
+  QString dataset;
+};
+
+GuiOptions parseArguments(const QCoreApplication& app) {
   QCommandLineParser parser;
   parser.setApplicationDescription(QStringLiteral(
       "YOLO Workbench: make digit-detection data, train YOLOv3 detectors and watch them "
       "learn, drop an image to detect."));
   parser.addHelpOption();
   parser.addVersionOption();
+  parser.addPositionalArgument(QStringLiteral("images"),
+                               QStringLiteral("Image files to open in the Detect view."),
+                               QStringLiteral("[images...]"));
+  const QCommandLineOption view(QStringLiteral("view"),
+                                QStringLiteral("View to show first: data, train or detect."),
+                                QStringLiteral("name"));
+  const QCommandLineOption run(QStringLiteral("run"),
+                               QStringLiteral("Run folder whose curves to show (and follow)."),
+                               QStringLiteral("folder"));
+  const QCommandLineOption dataset(QStringLiteral("dataset"),
+                                   QStringLiteral("Dataset to open in the Data view."),
+                                   QStringLiteral("path"));
+  const QCommandLineOption screenshot(
+      QStringLiteral("screenshot"),
+      QStringLiteral("Save a picture of the window to <file> after a few seconds, then quit."),
+      QStringLiteral("file"));
+  parser.addOptions({view, run, dataset, screenshot});
   parser.process(app);
+  return GuiOptions{parser.positionalArguments(), parser.value(screenshot), parser.value(view),
+                    parser.value(run), parser.value(dataset)};
 }
 
 }  // namespace
@@ -52,10 +83,32 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   describeApplication();
   QApplication::setApplicationDisplayName(QStringLiteral("YOLO Workbench"));
-  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/yolo-workbench.svg")));
-  parseArguments(app);
+  // PNG sizes first: Qt's SVG plugin is not always installed.
+  QIcon icon;
+  for (const char* size : {"32", "64", "256"}) {
+    icon.addFile(QStringLiteral(":/icons/png/%1.png").arg(QLatin1String(size)));
+  }
+  icon.addFile(QStringLiteral(":/icons/yolo-workbench.svg"));
+  QApplication::setWindowIcon(icon);
+  const GuiOptions options = parseArguments(app);
 
   yolo::ui::MainWindow window;
   window.show();
+  if (!options.dataset.isEmpty()) window.dataView()->openDataset(options.dataset);
+  if (!options.runDir.isEmpty()) window.trainView()->openRunFolder(options.runDir);
+  if (!options.images.isEmpty()) window.detectView()->openImages(options.images);
+  const QStringList views{QStringLiteral("data"), QStringLiteral("train"),
+                          QStringLiteral("detect")};
+  if (views.contains(options.view)) {
+    window.showView(static_cast<yolo::ui::MainWindow::View>(views.indexOf(options.view)));
+  } else if (!options.images.isEmpty()) {
+    window.showView(yolo::ui::MainWindow::kDetect);
+  }
+  if (!options.screenshot.isEmpty()) {
+    QTimer::singleShot(4000, &window, [&window, path = options.screenshot] {
+      window.grab().save(path);
+      QApplication::exit(0);
+    });
+  }
   return QApplication::exec();
 }

@@ -1,0 +1,121 @@
+#include "ui/data/loaded_dataset.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <exception>
+#include <filesystem>
+
+#include "core/data/annotation_file.h"
+#include "core/data/voc_format.h"
+#include "core/data/yolo_txt_format.h"
+
+namespace yolo::ui {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+QString str(const std::string& s) { return QString::fromStdString(s); }
+
+QStringList namesFrom(const fs::path& file) {
+  QStringList names;
+  for (const std::string& n : data::readClassNames(file)) names << str(n);
+  return names;
+}
+
+// Class names for an annotation file: a .names file beside it, else the ids seen.
+QStringList namesBeside(const fs::path& annotations, const std::vector<data::Sample>& samples) {
+  const fs::path dir = annotations.parent_path();
+  for (const char* candidate : {"mnist.names", "classes.names", "obj.names", "classes.txt"}) {
+    if (fs::exists(dir / candidate)) {
+      try {
+        return namesFrom(dir / candidate);
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  int maxId = -1;
+  for (const auto& s : samples)
+    for (const auto& b : s.boxes) maxId = std::max(maxId, b.classId);
+  QStringList names;
+  for (int i = 0; i <= maxId; ++i) names << QString::number(i);
+  return names;
+}
+
+QString lineOf(const data::Sample& sample, const fs::path& base) {
+  try {
+    return str(data::formatAnnotationLine(sample, base));
+  } catch (const std::exception&) {
+    return str(sample.image.string());
+  }
+}
+
+void addAnnotationFile(LoadedDataset& out, const fs::path& file, const QString& split) {
+  data::AnnotationReadOptions options;
+  options.checkImagesExist = true;
+  const data::AnnotationLoadResult result = data::readAnnotationFile(file, options);
+  for (const auto& issue : result.issues) out.issues << str(data::toString(issue));
+  const fs::path base = file.parent_path();
+  for (data::Sample sample : result.samples) {
+    if (sample.image.is_relative()) sample.image = base / sample.image;
+    out.lines << lineOf(sample, base);
+    out.splits << split;
+    out.samples.push_back(std::move(sample));
+  }
+}
+
+void addImported(LoadedDataset& out, const data::ImportResult& result) {
+  for (const auto& issue : result.issues) out.issues << str(data::toString(issue));
+  for (const std::string& n : result.classNames) out.classNames << str(n);
+  for (const data::Sample& sample : result.samples) {
+    out.lines << lineOf(sample, sample.image.parent_path());
+    out.splits << QString();
+    out.samples.push_back(sample);
+  }
+}
+
+}  // namespace
+
+LoadedDataset loadDataset(const QString& path) {
+  LoadedDataset out;
+  out.source = path;
+  const fs::path p = path.toStdString();
+  try {
+    if (fs::is_regular_file(p)) {
+      out.kind = QStringLiteral("annotations");
+      addAnnotationFile(out, p, QString());
+      out.classNames = namesBeside(p, out.samples);
+    } else if (fs::is_directory(p)) {
+      if (fs::exists(p / "train.txt") || fs::exists(p / "test.txt")) {
+        out.kind = QStringLiteral("annotations");
+        if (fs::exists(p / "train.txt"))
+          addAnnotationFile(out, p / "train.txt", QStringLiteral("train"));
+        if (fs::exists(p / "test.txt"))
+          addAnnotationFile(out, p / "test.txt", QStringLiteral("test"));
+        out.classNames = namesBeside(p / "train.txt", out.samples);
+      } else if (fs::is_directory(p / "Annotations")) {
+        out.kind = QStringLiteral("voc");
+        addImported(out, data::importVoc(p));
+      } else {
+        out.kind = QStringLiteral("yolo-txt");
+        addImported(out, data::importYoloTxt(p));
+      }
+    } else {
+      out.error = QObject::tr("%1 does not exist").arg(QDir::toNativeSeparators(path));
+    }
+  } catch (const std::exception& e) {
+    out.error = str(e.what());
+  }
+  if (out.error.isEmpty() && out.samples.empty()) {
+    out.error =
+        out.issues.isEmpty()
+            ? QObject::tr("%1 holds no annotated images").arg(QDir::toNativeSeparators(path))
+            : QObject::tr("no readable samples in %1 (%2 problems)")
+                  .arg(QDir::toNativeSeparators(path))
+                  .arg(out.issues.size());
+  }
+  return out;
+}
+
+}  // namespace yolo::ui

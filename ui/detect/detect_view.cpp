@@ -1,0 +1,456 @@
+#include "ui/detect/detect_view.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QImageReader>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSettings>
+#include <QSlider>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QThread>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include "ui/common/box_image_view.h"
+#include "ui/common/class_colors.h"
+#include "ui/detect/sketch_pad.h"
+
+namespace yolo::ui {
+
+namespace {
+constexpr int kRoleAction = Qt::UserRole + 1;  // model list: what an entry does
+const QString kBrowse = QStringLiteral("browse");
+constexpr int kMaxRecentModels = 8;
+}  // namespace
+
+DetectView::DetectView(QWidget* parent) : QWidget(parent) {
+  thread_ = new QThread(this);
+  thread_->setObjectName(QStringLiteral("detection"));
+  worker_ = new DetectionWorker;
+  worker_->moveToThread(thread_);
+  connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  connect(this, &DetectView::loadRequested, worker_, &DetectionWorker::loadModel);
+  connect(this, &DetectView::detectRequested, worker_, &DetectionWorker::detect);
+  connect(this, &DetectView::refilterRequested, worker_, &DetectionWorker::refilter);
+  connect(worker_, &DetectionWorker::modelLoaded, this,
+          [this](const QString& checkpoint, const QStringList& names, int inputSize) {
+            modelReady_ = true;
+            cachedKey_.clear();
+            loadedModel_ = checkpoint;
+            modelInfo_->setText(tr("%1 · %2 classes · %3 px")
+                                    .arg(QFileInfo(checkpoint).fileName())
+                                    .arg(names.size())
+                                    .arg(inputSize));
+            modelInfo_->setToolTip(QDir::toNativeSeparators(checkpoint));
+            Q_EMIT statusMessage(tr("Model loaded: %1").arg(QDir::toNativeSeparators(checkpoint)));
+            Q_EMIT modelChanged(checkpoint);
+            wantDetect_ = true;
+            requestDetection();
+          });
+  connect(worker_, &DetectionWorker::modelFailed, this, [this](const QString& message) {
+    modelReady_ = false;
+    modelInfo_->setText(tr("No model: %1").arg(message));
+    Q_EMIT statusMessage(tr("Model not loaded: %1").arg(message));
+  });
+  connect(worker_, &DetectionWorker::detected, this, &DetectView::onDetected);
+  connect(worker_, &DetectionWorker::detectFailed, this, [this](int id, const QString& message) {
+    if (id == inFlight_) inFlight_ = -1;
+    Q_EMIT statusMessage(tr("Detection failed: %1").arg(message));
+    requestDetection();
+  });
+  thread_->start();
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(buildToolbar());
+
+  view_ = new BoxImageView;
+  view_->setObjectName(QStringLiteral("detectImage"));
+  view_->setPlaceholder(
+      tr("Drop image files anywhere on the window, or use Open… (Ctrl+O) "
+         "or Paste (Ctrl+V)"));
+  list_ = new QListWidget;
+  list_->setObjectName(QStringLiteral("detectImages"));
+  list_->setMaximumWidth(220);
+  connect(list_, &QListWidget::currentRowChanged, this, &DetectView::showImage);
+  auto* imagesPage = new QSplitter(Qt::Horizontal);
+  imagesPage->addWidget(list_);
+  imagesPage->addWidget(view_);
+  imagesPage->setStretchFactor(1, 1);
+
+  sketch_ = new SketchPad;
+  sketch_->setObjectName(QStringLiteral("sketchPad"));
+  auto* drawPage = new QWidget;
+  auto* drawLayout = new QVBoxLayout(drawPage);
+  drawLayout->addWidget(sketch_, 1);
+  auto* clear = new QPushButton(tr("C&lear drawing"));
+  connect(clear, &QPushButton::clicked, sketch_, &SketchPad::clear);
+  auto* drawRow = new QHBoxLayout;
+  drawRow->addWidget(new QLabel(tr("Draw digits with the mouse; they are detected as you draw.")));
+  drawRow->addStretch(1);
+  drawRow->addWidget(clear);
+  drawLayout->addLayout(drawRow);
+  connect(sketch_, &SketchPad::drawn, this, [this] {
+    if (!drawing()) return;
+    wantDetect_ = true;
+    requestDetection();
+  });
+
+  modes_ = new QTabWidget;
+  modes_->setObjectName(QStringLiteral("detectModes"));
+  modes_->addTab(imagesPage, tr("Images"));
+  modes_->addTab(drawPage, tr("Draw"));
+  connect(modes_, &QTabWidget::currentChanged, this, [this] {
+    wantDetect_ = true;
+    requestDetection();
+  });
+
+  table_ = new QTableWidget(0, 6);
+  table_->setObjectName(QStringLiteral("detectionTable"));
+  table_->setHorizontalHeaderLabels(
+      {tr("Class"), tr("Score"), tr("x1"), tr("y1"), tr("x2"), tr("y2")});
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->verticalHeader()->hide();
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  table_->setMinimumWidth(300);
+  connect(table_, &QTableWidget::currentCellChanged, this,
+          [this](int row) { view_->highlight(row); });
+  connect(view_, &BoxImageView::boxHovered, this, [this](int index) {
+    if (index >= 0) table_->selectRow(index);
+  });
+
+  auto* split = new QSplitter(Qt::Horizontal);
+  split->addWidget(modes_);
+  split->addWidget(table_);
+  split->setStretchFactor(0, 1);
+  layout->addWidget(split, 1);
+  rebuildModelList();
+}
+
+DetectView::~DetectView() {
+  thread_->quit();
+  thread_->wait();
+}
+
+QWidget* DetectView::buildToolbar() {
+  auto* bar = new QWidget;
+  auto* rows = new QVBoxLayout(bar);
+  rows->setContentsMargins(0, 0, 0, 0);
+
+  auto* top = new QHBoxLayout;
+  top->addWidget(new QLabel(tr("&Model:")));
+  model_ = new QComboBox;
+  model_->setObjectName(QStringLiteral("model"));
+  model_->setMinimumContentsLength(36);
+  model_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  static_cast<QLabel*>(top->itemAt(0)->widget())->setBuddy(model_);
+  connect(model_, &QComboBox::activated, this, [this](int index) {
+    const QString action = model_->itemData(index, kRoleAction).toString();
+    if (action == kBrowse) {
+      chooseModelFile();
+    } else if (!action.isEmpty()) {
+      loadModel(action);
+    }
+  });
+  top->addWidget(model_);
+  modelInfo_ = new QLabel(tr("No model loaded"));
+  modelInfo_->setObjectName(QStringLiteral("modelInfo"));
+  top->addWidget(modelInfo_, 1);
+  auto* open = new QPushButton(tr("Open…"));
+  open->setToolTip(tr("Open image files (Ctrl+O)"));
+  connect(open, &QPushButton::clicked, this, &DetectView::chooseImages);
+  auto* paste = new QPushButton(tr("Paste"));
+  paste->setToolTip(tr("Detect in the clipboard's image (Ctrl+V)"));
+  connect(paste, &QPushButton::clicked, this, [this] {
+    if (!pasteFromClipboard()) Q_EMIT statusMessage(tr("The clipboard holds no image"));
+  });
+  auto* save = new QPushButton(tr("Save annotated…"));
+  connect(save, &QPushButton::clicked, this, &DetectView::saveAnnotatedInteractive);
+  top->addWidget(open);
+  top->addWidget(paste);
+  top->addWidget(save);
+  rows->addLayout(top);
+
+  auto* sliders = new QHBoxLayout;
+  auto addSlider = [&](const QString& text, const QString& name, QSlider*& slider, QLabel*& value) {
+    sliders->addWidget(new QLabel(text));
+    slider = new QSlider(Qt::Horizontal);
+    slider->setObjectName(name);
+    slider->setRange(0, 100);
+    slider->setMinimumWidth(160);
+    sliders->addWidget(slider, 1);
+    value = new QLabel;
+    value->setMinimumWidth(value->fontMetrics().horizontalAdvance(QStringLiteral("0.000")));
+    sliders->addWidget(value);
+    connect(slider, &QSlider::valueChanged, this, &DetectView::onSettingsChanged);
+  };
+  addSlider(tr("Score ≥"), QStringLiteral("scoreThreshold"), score_, scoreLabel_);
+  score_->setToolTip(tr("Keep detections scoring at least this (objectness × class probability)"));
+  addSlider(tr("NMS IoU"), QStringLiteral("nmsThreshold"), nms_, nmsLabel_);
+  nms_->setToolTip(tr("Boxes of one class overlapping more than this are merged"));
+  rows->addLayout(sliders);
+  setSettings(DetectSettings{});
+  return bar;
+}
+
+DetectSettings DetectView::settings() const {
+  DetectSettings s;
+  s.scoreThreshold = static_cast<float>(score_->value()) / 100.0f;
+  s.iouThreshold = static_cast<float>(nms_->value()) / 100.0f;
+  return s;
+}
+
+void DetectView::setSettings(const DetectSettings& s) {
+  score_->setValue(qRound(s.scoreThreshold * 100));
+  nms_->setValue(qRound(s.iouThreshold * 100));
+  onSettingsChanged();
+}
+
+void DetectView::onSettingsChanged() {
+  const DetectSettings s = settings();
+  scoreLabel_->setText(QString::number(s.scoreThreshold, 'f', 2));
+  nmsLabel_->setText(QString::number(s.iouThreshold, 'f', 2));
+  wantRefilter_ = true;
+  requestDetection();
+}
+
+bool DetectView::drawing() const { return modes_ && modes_->currentIndex() == 1; }
+
+QString DetectView::currentKey() const {
+  if (drawing()) return QStringLiteral("sketch");
+  return current_ >= 0 ? QStringLiteral("image:%1").arg(current_) : QString();
+}
+
+void DetectView::requestDetection() {
+  if (!modelReady_ || inFlight_ >= 0) return;  // onDetected() calls back here
+  const QString key = currentKey();
+  if (key.isEmpty()) return;
+  // The network runs only for a new picture; threshold changes re-filter its cached output.
+  const bool needNetwork = wantDetect_ || key != cachedKey_;
+  if (!needNetwork && !wantRefilter_) return;
+  inFlight_ = nextRequest_++;
+  inFlightKey_ = key;
+  wantDetect_ = wantRefilter_ = false;
+  if (needNetwork) {
+    Q_EMIT detectRequested(inFlight_, drawing() ? sketch_->image() : images_[current_].image,
+                           settings());
+  } else {
+    Q_EMIT refilterRequested(inFlight_, settings());
+  }
+}
+
+void DetectView::onDetected(int requestId, const DetectionRecords& detections, double ms) {
+  if (requestId != inFlight_) return;
+  inFlight_ = -1;
+  cachedKey_ = inFlightKey_;
+  if (cachedKey_ == currentKey()) {
+    showDetections(detections);
+    Q_EMIT statusMessage(
+        tr("%n detection(s) in %1 ms", nullptr, detections.size()).arg(ms, 0, 'f', 1));
+  }
+  requestDetection();  // what was asked for meanwhile
+}
+
+void DetectView::showDetections(const DetectionRecords& detections) {
+  shown_ = detections;
+  const LabeledBoxes boxes = toLabeledBoxes(detections);
+  if (drawing()) {
+    sketch_->setBoxes(boxes);
+  } else {
+    view_->setBoxes(boxes);
+  }
+  table_->setRowCount(detections.size());
+  for (int row = 0; row < detections.size(); ++row) {
+    const DetectionRecord& d = detections[row];
+    auto* name =
+        new QTableWidgetItem(d.className.isEmpty() ? QString::number(d.classId) : d.className);
+    name->setForeground(classColor(d.classId));
+    table_->setItem(row, 0, name);
+    table_->setItem(row, 1, new QTableWidgetItem(QString::number(d.score, 'f', 3)));
+    const double coords[] = {d.box.left(), d.box.top(), d.box.right(), d.box.bottom()};
+    for (int c = 0; c < 4; ++c) {
+      table_->setItem(row, 2 + c, new QTableWidgetItem(QString::number(coords[c], 'f', 1)));
+    }
+  }
+  Q_EMIT detectionsShown(detections.size());
+}
+
+int DetectView::openImages(const QStringList& paths) {
+  int added = 0;
+  const int firstNew = images_.size();
+  for (const QString& path : paths) {
+    QImageReader reader(path);
+    reader.setAutoTransform(true);
+    const QImage image = reader.read();
+    if (image.isNull()) {
+      Q_EMIT statusMessage(
+          tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString()));
+      continue;
+    }
+    images_.push_back(Entry{QFileInfo(path).fileName(), image});
+    auto* item = new QListWidgetItem(QFileInfo(path).fileName(), list_);
+    item->setToolTip(QDir::toNativeSeparators(path));
+    ++added;
+  }
+  if (added > 0) {
+    modes_->setCurrentIndex(0);
+    list_->setCurrentRow(firstNew);
+  }
+  return added;
+}
+
+void DetectView::addImage(const QString& name, const QImage& image) {
+  if (image.isNull()) return;
+  images_.push_back(Entry{name, image});
+  new QListWidgetItem(name, list_);
+  modes_->setCurrentIndex(0);
+  list_->setCurrentRow(images_.size() - 1);
+}
+
+bool DetectView::pasteFromClipboard() {
+  const QMimeData* mime = QApplication::clipboard()->mimeData();
+  if (!mime) return false;
+  if (mime->hasImage()) {
+    const QImage image = qvariant_cast<QImage>(mime->imageData());
+    if (image.isNull()) return false;
+    addImage(tr("pasted %1").arg(images_.size() + 1), image);
+    return true;
+  }
+  if (mime->hasUrls()) {
+    QStringList paths;
+    for (const QUrl& url : mime->urls()) {
+      if (url.isLocalFile()) paths << url.toLocalFile();
+    }
+    return openImages(paths) > 0;
+  }
+  return false;
+}
+
+void DetectView::showImage(int index) {
+  if (index < 0 || index >= images_.size()) return;
+  current_ = index;
+  if (list_->currentRow() != index) list_->setCurrentRow(index);
+  view_->setImage(images_[index].image);
+  shown_.clear();
+  table_->setRowCount(0);
+  if (!modelReady_) {
+    Q_EMIT statusMessage(tr("Choose a model to detect digits in %1").arg(images_[index].name));
+  }
+  wantDetect_ = true;
+  requestDetection();
+}
+
+void DetectView::loadModel(const QString& path) {
+  modelReady_ = false;
+  cachedKey_.clear();
+  modelInfo_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+  Q_EMIT statusMessage(tr("Loading model %1…").arg(QDir::toNativeSeparators(path)));
+  rememberModel(path);
+  Q_EMIT loadRequested(path, QStringLiteral("auto"));
+}
+
+void DetectView::rememberModel(const QString& path) {
+  if (QFileInfo(path).isDir()) return;  // run folders come from setCurrentRunDir
+  recentModels_.removeAll(path);
+  recentModels_.prepend(path);
+  while (recentModels_.size() > kMaxRecentModels) recentModels_.removeLast();
+  rebuildModelList();
+}
+
+void DetectView::setCurrentRunDir(const QString& runDir) {
+  runDir_ = runDir;
+  rebuildModelList();
+}
+
+void DetectView::rebuildModelList() {
+  const QSignalBlocker block(model_);
+  model_->clear();
+  model_->addItem(tr("Choose a model…"));
+  if (!runDir_.isEmpty()) {
+    const QString run = QFileInfo(runDir_).fileName();
+    for (const QString& file : {QStringLiteral("best.pt"), QStringLiteral("last.pt")}) {
+      const QString path = QDir(runDir_).filePath(file);
+      model_->addItem(tr("Current run %1: %2").arg(run, file));
+      model_->setItemData(model_->count() - 1, path, kRoleAction);
+      model_->setItemData(model_->count() - 1, QDir::toNativeSeparators(path), Qt::ToolTipRole);
+    }
+  }
+  for (const QString& path : recentModels_) {
+    model_->addItem(QFileInfo(path).fileName());
+    model_->setItemData(model_->count() - 1, path, kRoleAction);
+    model_->setItemData(model_->count() - 1, QDir::toNativeSeparators(path), Qt::ToolTipRole);
+  }
+  model_->addItem(tr("Other checkpoint file…"));
+  model_->setItemData(model_->count() - 1, kBrowse, kRoleAction);
+  const int loaded = model_->findData(loadedModel_, kRoleAction);
+  model_->setCurrentIndex(loaded >= 0 ? loaded : 0);
+}
+
+void DetectView::chooseImages() {
+  const QStringList paths =
+      QFileDialog::getOpenFileNames(this, tr("Open images"), QString(),
+                                    tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff)"));
+  openImages(paths);
+}
+
+void DetectView::chooseModelFile() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Choose a checkpoint"), runDir_,
+                                                    tr("Checkpoints (*.pt);;All files (*)"));
+  if (!path.isEmpty()) {
+    loadModel(path);
+  } else {
+    rebuildModelList();
+  }
+}
+
+bool DetectView::saveAnnotated(const QString& path, QString* error) const {
+  const QImage base =
+      drawing() ? sketch_->image() : (current_ >= 0 ? images_[current_].image : QImage());
+  if (base.isNull()) {
+    if (error) *error = tr("There is no image to save.");
+    return false;
+  }
+  if (!renderAnnotated(base, toLabeledBoxes(shown_)).save(path)) {
+    if (error) *error = tr("Cannot write %1.").arg(QDir::toNativeSeparators(path));
+    return false;
+  }
+  return true;
+}
+
+void DetectView::saveAnnotatedInteractive() {
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save annotated image"), QString(),
+                                                    tr("PNG images (*.png);;JPEG images (*.jpg)"));
+  if (path.isEmpty()) return;
+  QString error;
+  if (!saveAnnotated(path, &error)) QMessageBox::warning(this, tr("Save failed"), error);
+}
+
+void DetectView::saveSettings(QSettings& s) const {
+  s.setValue(QStringLiteral("detect/score"), settings().scoreThreshold);
+  s.setValue(QStringLiteral("detect/nms"), settings().iouThreshold);
+  s.setValue(QStringLiteral("detect/recentModels"), recentModels_);
+}
+
+void DetectView::restoreSettings(const QSettings& s) {
+  DetectSettings d;
+  d.scoreThreshold = s.value(QStringLiteral("detect/score"), d.scoreThreshold).toFloat();
+  d.iouThreshold = s.value(QStringLiteral("detect/nms"), d.iouThreshold).toFloat();
+  setSettings(d);
+  recentModels_ = s.value(QStringLiteral("detect/recentModels")).toStringList();
+  rebuildModelList();
+}
+
+}  // namespace yolo::ui

@@ -1,0 +1,128 @@
+#pragma once
+// The Detect view: choose a model (the current run's best/last checkpoint or any file),
+// open, drop or paste images, or draw digits; detections are boxed and labelled, listed in
+// a table, and re-filtered instantly when the score or NMS sliders move.
+
+#include <QImage>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+#include <QWidget>
+
+#include "ui/detect/detection_worker.h"
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QSettings;
+class QSlider;
+class QTableWidget;
+class QTabWidget;
+class QThread;
+
+namespace yolo::ui {
+
+class BoxImageView;
+class SketchPad;
+
+class DetectView : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit DetectView(QWidget* parent = nullptr);
+  ~DetectView() override;
+
+  /// Adds readable images to the list and shows the first; returns how many were added.
+  int openImages(const QStringList& paths);
+  void addImage(const QString& name, const QImage& image);
+  /// Adds the clipboard's image (or image files); false when it holds none.
+  bool pasteFromClipboard();
+
+  /// Loads a checkpoint file or a run folder (best, else last) in the background.
+  void loadModel(const QString& path);
+  /// Offers the run's best.pt / last.pt in the model list.
+  void setCurrentRunDir(const QString& runDir);
+
+  DetectSettings settings() const;
+  void setSettings(const DetectSettings& settings);
+
+  int imageCount() const { return images_.size(); }
+  int currentImage() const { return current_; }
+  bool modelReady() const { return modelReady_; }
+  const DetectionRecords& detections() const { return shown_; }
+  BoxImageView* imageView() const { return view_; }
+  SketchPad* sketchPad() const { return sketch_; }
+  QTableWidget* table() const { return table_; }
+  /// Saves the shown image with its boxes; false with *error set when it cannot.
+  bool saveAnnotated(const QString& path, QString* error = nullptr) const;
+
+  void saveSettings(QSettings& settings) const;
+  void restoreSettings(const QSettings& settings);
+
+ public Q_SLOTS:
+  void chooseImages();
+  void chooseModelFile();
+  void saveAnnotatedInteractive();
+  void showImage(int index);
+
+ Q_SIGNALS:
+  void statusMessage(const QString& text);
+  /// Emitted when a detection result has been drawn (tests wait on it).
+  void detectionsShown(int count);
+  void modelChanged(const QString& checkpoint);
+
+  // To the worker thread.
+  void loadRequested(const QString& path, const QString& device);
+  void detectRequested(int requestId, const QImage& image,
+                       const yolo::ui::DetectSettings& settings);
+  void refilterRequested(int requestId, const yolo::ui::DetectSettings& settings);
+
+ private:
+  struct Entry {
+    QString name;
+    QImage image;
+  };
+
+  QWidget* buildToolbar();
+  bool drawing() const;
+  QString currentKey() const;
+  void requestDetection();
+  void onSettingsChanged();
+  void onDetected(int requestId, const DetectionRecords& detections, double ms);
+  void showDetections(const DetectionRecords& detections);
+  void rememberModel(const QString& path);
+  void rebuildModelList();
+
+  QThread* thread_ = nullptr;
+  DetectionWorker* worker_ = nullptr;
+
+  QComboBox* model_ = nullptr;
+  QLabel* modelInfo_ = nullptr;
+  QSlider* score_ = nullptr;
+  QSlider* nms_ = nullptr;
+  QLabel* scoreLabel_ = nullptr;
+  QLabel* nmsLabel_ = nullptr;
+  QTabWidget* modes_ = nullptr;
+  QListWidget* list_ = nullptr;
+  BoxImageView* view_ = nullptr;
+  SketchPad* sketch_ = nullptr;
+  QTableWidget* table_ = nullptr;
+
+  QVector<Entry> images_;
+  int current_ = -1;
+  QString runDir_;
+  QStringList recentModels_;
+  QString loadedModel_;
+  bool modelReady_ = false;
+
+  // One request in flight at a time; the latest wish waits (drawing fires many).
+  int nextRequest_ = 0;
+  int inFlight_ = -1;
+  bool wantDetect_ = false;
+  bool wantRefilter_ = false;
+  QString cachedKey_;  // what the worker's cached network output belongs to
+  QString inFlightKey_;
+  DetectionRecords shown_;
+};
+
+}  // namespace yolo::ui

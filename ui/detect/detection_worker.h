@@ -1,0 +1,68 @@
+#pragma once
+// Runs the Detector on its own thread: loading a checkpoint and running the network can
+// take seconds on a CPU and must never freeze the window. Requests arrive as queued
+// signals; results leave as queued signals. No exception leaves a slot.
+
+#include <QImage>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <memory>
+
+#include "ui/common/labeled_box.h"
+
+namespace yolo::infer {
+class Detector;
+}
+
+namespace yolo::ui {
+
+/// Post-processing settings as the GUI holds them (mirrors infer::DetectOptions).
+struct DetectSettings {
+  float scoreThreshold = 0.3f;
+  float iouThreshold = 0.45f;
+};
+
+struct DetectionRecord {
+  QRectF box;  ///< original-image pixels, x2/y2 exclusive
+  float score = 0;
+  int classId = 0;
+  QString className;
+};
+using DetectionRecords = QVector<DetectionRecord>;
+
+/// Boxes to draw for detections: label "name score".
+LabeledBoxes toLabeledBoxes(const DetectionRecords& detections);
+
+class DetectionWorker : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit DetectionWorker(QObject* parent = nullptr);
+  ~DetectionWorker() override;
+
+ public Q_SLOTS:
+  void loadModel(const QString& path, const QString& device);
+  /// Runs the network on `image`; `requestId` comes back with the result.
+  void detect(int requestId, const QImage& image, const yolo::ui::DetectSettings& settings);
+  /// Re-filters the last image's cached network output: no network run.
+  void refilter(int requestId, const yolo::ui::DetectSettings& settings);
+
+ Q_SIGNALS:
+  void modelLoaded(const QString& checkpoint, const QStringList& classNames, int inputSize);
+  void modelFailed(const QString& message);
+  void detected(int requestId, const yolo::ui::DetectionRecords& detections, double milliseconds);
+  void detectFailed(int requestId, const QString& message);
+
+ private:
+  std::unique_ptr<infer::Detector> detector_;
+  bool hasImage_ = false;
+};
+
+}  // namespace yolo::ui
+
+Q_DECLARE_METATYPE(yolo::ui::DetectSettings)
+Q_DECLARE_METATYPE(yolo::ui::DetectionRecords)

@@ -1,0 +1,114 @@
+#pragma once
+// One QCustomPlot with the controls every workbench plot shares: smoothing, log scale,
+// zoom/pan with the mouse, reset view, CSV and PNG export. Points are appended cheaply from
+// any signal handler; the panel redraws from a ~10 Hz timer, so a run with tens of
+// thousands of steps stays smooth.
+
+#include <QColor>
+#include <QString>
+#include <QTimer>
+#include <QVector>
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+#include "ui/plots/smoothing.h"
+
+class QCustomPlot;
+class QCPGraph;
+class QCPItemLine;
+class QCheckBox;
+class QSlider;
+class QLabel;
+
+namespace yolo::ui {
+
+class PlotPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  enum class Style { Line, Markers, LineAndMarkers };
+
+  explicit PlotPanel(const QString& title, const QString& xLabel, const QString& yLabel,
+                     QWidget* parent = nullptr);
+  ~PlotPanel() override;
+
+  /// A new series; `smoothable` series follow the smoothing control (raw drawn faintly).
+  int addSeries(const QString& name, const QColor& color, Style style = Style::Line,
+                Qt::PenStyle pen = Qt::SolidLine, bool smoothable = true);
+  /// Appends one point. An x at or before the series' last one replaces the points from
+  /// that x on (a resumed or rolled-back run).
+  void append(int series, double x, double y);
+  /// Replaces a series' points (a planned schedule).
+  void setData(int series, const QVector<double>& x, const QVector<double>& y);
+  void setSeriesVisible(int series, bool visible);
+  bool seriesVisible(int series) const;
+  /// Removes every series and marker.
+  void clear();
+
+  int seriesCount() const { return static_cast<int>(series_.size()); }
+  QString seriesName(int series) const;
+  int pointCount(int series) const;
+  /// The values as drawn (smoothed when smoothing is on), after the next redraw.
+  QVector<double> drawnValues(int series) const;
+
+  /// A vertical line at x (the current step); NaN hides it.
+  void setMarker(double x);
+
+  double smoothing() const { return smoothing_; }
+  void setSmoothing(double weight);
+  void setSmoothingControlVisible(bool visible);
+  bool logScale() const { return logScale_; }
+  void setLogScale(bool on);
+
+  /// Fits the axes to the data and follows new points again.
+  void resetView();
+  /// Pushes pending points to the plot and replots now (the timer does this ~10x a second).
+  void redrawNow();
+
+  /// Long format: series,x,y,smoothed. Returns false with *error set on failure.
+  bool exportCsv(const QString& path, QString* error = nullptr) const;
+  bool exportPng(const QString& path, int width = 0, int height = 0);
+
+  QCustomPlot* plot() const { return plot_; }
+
+ Q_SIGNALS:
+  void smoothingChanged(double weight);
+  void logScaleChanged(bool on);
+
+ private:
+  struct Series {
+    QString name;
+    QCPGraph* raw = nullptr;    // faint raw values, shown when smoothing
+    QCPGraph* drawn = nullptr;  // smoothed (or raw when smoothing is off)
+    QVector<double> x, y;
+    int flushed = 0;  // points already handed to the graphs
+    EmaSmoother ema;
+    bool smoothable = true;
+    bool visible = true;
+    bool needsRebuild = false;  // points were replaced, not only appended
+  };
+
+  void buildToolbar(const QString& title);
+  void rebuildSmoothed(Series& s);
+  void flushPending();
+  void fitAxes();
+  void exportCsvInteractive();
+  void exportPngInteractive();
+
+  QCustomPlot* plot_ = nullptr;
+  QCPItemLine* marker_ = nullptr;
+  QSlider* smoothSlider_ = nullptr;
+  QLabel* smoothLabel_ = nullptr;
+  QWidget* smoothBox_ = nullptr;
+  QCheckBox* logBox_ = nullptr;
+  std::vector<std::unique_ptr<Series>> series_;
+  QTimer redrawTimer_;
+  bool dirty_ = false;
+  bool followData_ = true;
+  double smoothing_ = 0.0;
+  bool logScale_ = false;
+};
+
+}  // namespace yolo::ui

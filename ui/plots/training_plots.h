@@ -1,0 +1,68 @@
+#pragma once
+// The three plots of a training run, stacked: losses (train per step, validation per
+// epoch, on the same axes), learning rate (actual, and the whole planned schedule with a
+// marker at the current step) and mAP@0.5 per evaluation. Several runs can be overlaid.
+
+#include <QHash>
+#include <QString>
+#include <QVector>
+#include <QWidget>
+
+#include <vector>
+
+#include "core/train/lr_schedule.h"
+#include "ui/train/metric_records.h"
+
+class QCheckBox;
+
+namespace yolo::ui {
+
+class PlotPanel;
+
+class TrainingPlots : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit TrainingPlots(QWidget* parent = nullptr);
+
+  /// A new run drawn over the others; `label` tells it apart in the legends.
+  int addRun(const QString& label);
+  void clearRuns();
+  int runCount() const { return static_cast<int>(runs_.size()); }
+  QString runLabel(int run) const;
+
+  void addStep(int run, const StepRecord& record);
+  void addEpoch(int run, const EpochRecord& record);
+  /// Draws the run's planned learning rate over all its steps.
+  void setSchedule(int run, const train::LrSchedule& schedule);
+  /// Marker at the step the live run is at (NaN: none).
+  void setCurrentStep(double step);
+
+  void setPerScaleVisible(bool visible);
+  bool perScaleVisible() const { return perScale_; }
+
+  PlotPanel* lossPanel() const { return loss_; }
+  PlotPanel* lrPanel() const { return lr_; }
+  PlotPanel* mapPanel() const { return map_; }
+
+ private:
+  struct RunSeries {
+    QString label;
+    int total = -1, giou = -1, conf = -1, prob = -1;
+    int valTotal = -1, valGiou = -1, valConf = -1, valProb = -1;
+    QVector<int> perScale;  // giou/conf/prob per scale, created on first per-scale data
+    int lr = -1, lrPlanned = -1, map = -1;
+  };
+
+  QString seriesName(const QString& base, int run) const;
+  void ensurePerScale(int run, int scales);
+
+  PlotPanel* loss_ = nullptr;
+  PlotPanel* lr_ = nullptr;
+  PlotPanel* map_ = nullptr;
+  QCheckBox* perScaleBox_ = nullptr;
+  std::vector<RunSeries> runs_;
+  bool perScale_ = false;
+};
+
+}  // namespace yolo::ui

@@ -1,0 +1,47 @@
+#pragma once
+// A run folder drawn on the training plots from its files: metrics.jsonl followed as it
+// grows (a `yolo-cli train` elsewhere may still be writing it), the planned learning rate
+// from config.json once the steps per epoch are known.
+
+#include <QObject>
+#include <QString>
+
+#include <optional>
+
+#include "core/train/run_config.h"
+#include "ui/train/metric_records.h"
+
+namespace yolo::ui {
+
+class MetricsFollower;
+class TrainingPlots;
+
+class FollowedRun : public QObject {
+  Q_OBJECT
+
+ public:
+  /// Adds a run to `plots` and starts following `runDir`/metrics.jsonl.
+  FollowedRun(const QString& runDir, TrainingPlots* plots, QObject* parent = nullptr);
+
+  QString runDir() const { return runDir_; }
+  int plotRun() const { return plotRun_; }
+  qint64 lastStep() const { return lastStep_; }
+  MetricsFollower* follower() const { return follower_; }
+
+ Q_SIGNALS:
+  void event(const yolo::ui::EventRecord& record);
+
+ private:
+  void onStep(const StepRecord& r);
+  void onEpoch(const EpochRecord& r);
+
+  QString runDir_;
+  TrainingPlots* plots_ = nullptr;
+  MetricsFollower* follower_ = nullptr;
+  int plotRun_ = -1;
+  std::optional<train::RunConfig> config_;
+  bool scheduleDrawn_ = false;
+  qint64 lastStep_ = 0;
+};
+
+}  // namespace yolo::ui

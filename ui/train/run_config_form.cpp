@@ -1,0 +1,379 @@
+#include "ui/train/run_config_form.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QDoubleValidator>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <exception>
+
+namespace yolo::ui {
+
+namespace {
+
+QString str(const std::string& s) { return QString::fromStdString(s); }
+
+QSpinBox* spin(int lo, int hi, int step = 1) {
+  auto* box = new QSpinBox;
+  box->setRange(lo, hi);
+  box->setSingleStep(step);
+  return box;
+}
+
+QDoubleSpinBox* dspin(double lo, double hi, double step, int decimals) {
+  auto* box = new QDoubleSpinBox;
+  box->setRange(lo, hi);
+  box->setSingleStep(step);
+  box->setDecimals(decimals);
+  return box;
+}
+
+QLineEdit* sciEdit(const QString& name) {
+  auto* edit = new QLineEdit;
+  edit->setObjectName(name);
+  auto* validator = new QDoubleValidator(0.0, 10.0, 12, edit);
+  validator->setNotation(QDoubleValidator::ScientificNotation);
+  validator->setLocale(QLocale::c());
+  edit->setValidator(validator);
+  return edit;
+}
+
+QString sci(double v) { return QString::number(v, 'g', 6); }
+
+}  // namespace
+
+RunConfigForm::RunConfigForm(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(buildBasic());
+
+  auto* toggle = new QToolButton(this);
+  toggle->setObjectName(QStringLiteral("advancedToggle"));
+  toggle->setText(tr("Advanced"));
+  toggle->setCheckable(true);
+  toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  toggle->setArrowType(Qt::RightArrow);
+  toggle->setAutoRaise(true);
+  layout->addWidget(toggle);
+  QWidget* advanced = buildAdvanced();
+  advanced->setVisible(false);
+  layout->addWidget(advanced);
+  connect(toggle, &QToolButton::toggled, this, [toggle, advanced](bool on) {
+    toggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
+    advanced->setVisible(on);
+  });
+
+  setConfig(train::preset("cpu-fast"));
+  setRunsRoot(QDir::current().absoluteFilePath(QStringLiteral("runs")));
+  refreshRunName();
+
+  // Any edit counts as a change (buttons and validation listen to this).
+  for (auto* w : findChildren<QLineEdit*>())
+    connect(w, &QLineEdit::textChanged, this, &RunConfigForm::changed);
+  for (auto* w : findChildren<QAbstractSpinBox*>())
+    connect(w, &QAbstractSpinBox::editingFinished, this, &RunConfigForm::changed);
+  for (auto* w : findChildren<QComboBox*>())
+    connect(w, &QComboBox::currentIndexChanged, this, &RunConfigForm::changed);
+  for (auto* w : findChildren<QCheckBox*>())
+    connect(w, &QCheckBox::toggled, this, &RunConfigForm::changed);
+}
+
+QLineEdit* RunConfigForm::pathEdit(const QString& objectName) {
+  auto* edit = new QLineEdit;
+  edit->setObjectName(objectName);
+  edit->setClearButtonEnabled(true);
+  return edit;
+}
+
+QWidget* RunConfigForm::withBrowse(QLineEdit* edit, bool folder, const QString& filter) {
+  auto* box = new QWidget;
+  auto* row = new QHBoxLayout(box);
+  row->setContentsMargins(0, 0, 0, 0);
+  row->addWidget(edit, 1);
+  auto* browse = new QToolButton(box);
+  browse->setText(QStringLiteral("…"));
+  browse->setToolTip(tr("Browse"));
+  row->addWidget(browse);
+  connect(browse, &QToolButton::clicked, this, [this, edit, folder, filter] {
+    const QString start = edit->text().isEmpty() ? QDir::currentPath() : edit->text();
+    const QString chosen =
+        folder ? QFileDialog::getExistingDirectory(this, tr("Choose a folder"), start)
+               : QFileDialog::getOpenFileName(this, tr("Choose a file"), start, filter);
+    if (chosen.isEmpty()) return;
+    if (edit == dataFolder_) {
+      setDataFolder(chosen);
+    } else {
+      edit->setText(chosen);
+    }
+  });
+  return box;
+}
+
+QWidget* RunConfigForm::buildBasic() {
+  auto* box = new QWidget;
+  auto* form = new QFormLayout(box);
+  form->setContentsMargins(0, 0, 0, 0);
+
+  preset_ = new QComboBox;
+  preset_->setObjectName(QStringLiteral("preset"));
+  for (const std::string& name : train::presetNames()) preset_->addItem(str(name));
+  preset_->addItem(QStringLiteral("custom"));
+  preset_->setToolTip(tr("Choosing a preset fills the settings; the data paths stay"));
+  connect(preset_, &QComboBox::activated, this,
+          [this](int index) { applyPreset(preset_->itemText(index)); });
+  form->addRow(tr("&Preset:"), preset_);
+
+  dataFolder_ = pathEdit(QStringLiteral("dataFolder"));
+  dataFolder_->setPlaceholderText(tr("folder with train.txt, test.txt, mnist.names"));
+  connect(dataFolder_, &QLineEdit::editingFinished, this, [this] {
+    if (!dataFolder_->text().isEmpty()) setDataFolder(dataFolder_->text());
+  });
+  form->addRow(tr("&Data folder:"), withBrowse(dataFolder_, /*folder=*/true));
+  dataMessage_ = new QLabel;
+  dataMessage_->setObjectName(QStringLiteral("dataMessage"));
+  dataMessage_->setWordWrap(true);
+  dataMessage_->setStyleSheet(QStringLiteral("color: #b91c1c"));
+  dataMessage_->hide();
+  form->addRow(QString(), dataMessage_);
+
+  runsRoot_ = pathEdit(QStringLiteral("runsRoot"));
+  form->addRow(tr("R&uns folder:"), withBrowse(runsRoot_, /*folder=*/true));
+  runName_ = pathEdit(QStringLiteral("runName"));
+  form->addRow(tr("Run &name:"), runName_);
+
+  architecture_ = new QComboBox;
+  architecture_->setObjectName(QStringLiteral("architecture"));
+  architecture_->addItems({QStringLiteral("yolov3"), QStringLiteral("yolov3-tiny")});
+  form->addRow(tr("&Model:"), architecture_);
+  inputSize_ = spin(32, 1024, 32);
+  inputSize_->setObjectName(QStringLiteral("inputSize"));
+  inputSize_->setSuffix(tr(" px"));
+  form->addRow(tr("&Input size:"), inputSize_);
+  epochs_ = spin(1, 100000);
+  epochs_->setObjectName(QStringLiteral("epochs"));
+  form->addRow(tr("&Epochs:"), epochs_);
+  batch_ = spin(1, 1024);
+  batch_->setObjectName(QStringLiteral("batchSize"));
+  form->addRow(tr("&Batch size:"), batch_);
+  maxSteps_ = spin(0, 100000000);
+  maxSteps_->setObjectName(QStringLiteral("maxSteps"));
+  maxSteps_->setSpecialValueText(tr("no cap"));
+  form->addRow(tr("Max &steps:"), maxSteps_);
+  lrInit_ = sciEdit(QStringLiteral("lrInit"));
+  form->addRow(tr("LR &start:"), lrInit_);
+  lrEnd_ = sciEdit(QStringLiteral("lrEnd"));
+  form->addRow(tr("LR e&nd:"), lrEnd_);
+  warmup_ = dspin(0, 1000, 0.5, 2);
+  warmup_->setObjectName(QStringLiteral("warmupEpochs"));
+  warmup_->setSuffix(tr(" epochs"));
+  form->addRow(tr("&Warm-up:"), warmup_);
+  evalEvery_ = spin(0, 1000);
+  evalEvery_->setObjectName(QStringLiteral("evalEvery"));
+  evalEvery_->setSpecialValueText(tr("never"));
+  evalEvery_->setPrefix(tr("every "));
+  evalEvery_->setSuffix(tr(" epochs"));
+  form->addRow(tr("mAP e&valuation:"), evalEvery_);
+  device_ = new QComboBox;
+  device_->setObjectName(QStringLiteral("device"));
+  device_->setEditable(true);
+  device_->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda:0")});
+  form->addRow(tr("De&vice:"), device_);
+  return box;
+}
+
+QWidget* RunConfigForm::buildAdvanced() {
+  auto* box = new QWidget;
+  auto* form = new QFormLayout(box);
+  form->setContentsMargins(12, 0, 0, 0);
+  trainAnn_ = pathEdit(QStringLiteral("trainAnnotations"));
+  form->addRow(tr("Train annotations:"), withBrowse(trainAnn_, false, tr("Annotations (*.txt)")));
+  testAnn_ = pathEdit(QStringLiteral("testAnnotations"));
+  form->addRow(tr("Test annotations:"), withBrowse(testAnn_, false, tr("Annotations (*.txt)")));
+  classes_ = pathEdit(QStringLiteral("classesFile"));
+  form->addRow(tr("Class names:"), withBrowse(classes_, false, tr("Names (*.names *.txt)")));
+  init_ = new QComboBox;
+  init_->addItems({QStringLiteral("tutorial"), QStringLiteral("kaiming")});
+  form->addRow(tr("Initialisation:"), init_);
+  weightDecay_ = sciEdit(QStringLiteral("weightDecay"));
+  form->addRow(tr("Weight decay:"), weightDecay_);
+  anchorIou_ = dspin(0, 1, 0.05, 2);
+  form->addRow(tr("Anchor IoU threshold:"), anchorIou_);
+  ignoreIou_ = dspin(0, 1, 0.05, 2);
+  form->addRow(tr("Ignore IoU threshold:"), ignoreIou_);
+  ignoreAll_ = new QCheckBox(tr("Compare with the boxes of all scales"));
+  form->addRow(QString(), ignoreAll_);
+  maxBoxes_ = spin(1, 10000);
+  form->addRow(tr("Max boxes per scale:"), maxBoxes_);
+  crop_ = new QCheckBox(tr("Random crop"));
+  translate_ = new QCheckBox(tr("Random translate"));
+  flip_ = new QCheckBox(tr("Horizontal flip"));
+  auto* aug = new QWidget;
+  auto* augRow = new QHBoxLayout(aug);
+  augRow->setContentsMargins(0, 0, 0, 0);
+  augRow->addWidget(crop_);
+  augRow->addWidget(translate_);
+  augRow->addWidget(flip_);
+  form->addRow(tr("Augmentation:"), aug);
+  ckptEpochs_ = spin(1, 10000);
+  ckptEpochs_->setPrefix(tr("every "));
+  ckptEpochs_->setSuffix(tr(" epochs"));
+  form->addRow(tr("Checkpoint:"), ckptEpochs_);
+  ckptSteps_ = spin(0, 10000000);
+  ckptSteps_->setSpecialValueText(tr("off"));
+  ckptSteps_->setPrefix(tr("also every "));
+  ckptSteps_->setSuffix(tr(" steps"));
+  form->addRow(QString(), ckptSteps_);
+  bestBy_ = new QComboBox;
+  bestBy_->addItems({QStringLiteral("val_loss"), QStringLiteral("map50")});
+  form->addRow(tr("Best checkpoint by:"), bestBy_);
+  threads_ = spin(0, 1024);
+  threads_->setSpecialValueText(tr("all cores"));
+  form->addRow(tr("Threads:"), threads_);
+  workers_ = spin(0, 64);
+  form->addRow(tr("Data workers:"), workers_);
+  seed_ = new QLineEdit;
+  seed_->setValidator(
+      new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{1,19}")), seed_));
+  form->addRow(tr("Seed:"), seed_);
+  maxBad_ = spin(1, 1000);
+  maxBad_->setToolTip(tr("Non-finite steps in a row before rolling back and pausing"));
+  form->addRow(tr("Bad steps before rollback:"), maxBad_);
+  return box;
+}
+
+train::RunConfig RunConfigForm::config() const {
+  train::RunConfig c = base_;
+  c.preset = preset_->currentText().toStdString();
+  if (c.model.architecture != architecture_->currentText().toStdString()) {
+    c.model.architecture = architecture_->currentText().toStdString();
+    c.model.anchors = model::defaultAnchors(c.model.architecture);
+  }
+  c.model.inputSize = inputSize_->value();
+  c.model.init = init_->currentText().toStdString();
+  c.trainAnnotations = trainAnn_->text().toStdString();
+  c.testAnnotations = testAnn_->text().toStdString();
+  c.classesFile = classes_->text().toStdString();
+  c.epochs = epochs_->value();
+  c.batchSize = batch_->value();
+  c.maxSteps = maxSteps_->value();
+  c.lrInit = QLocale::c().toDouble(lrInit_->text());
+  c.lrEnd = QLocale::c().toDouble(lrEnd_->text());
+  c.warmupEpochs = warmup_->value();
+  c.weightDecay = QLocale::c().toDouble(weightDecay_->text());
+  c.evalEveryEpochs = evalEvery_->value();
+  c.device = device_->currentText().trimmed().toStdString();
+  c.anchorIouThreshold = anchorIou_->value();
+  c.ignoreIouThreshold = ignoreIou_->value();
+  c.ignoreWithAllBoxes = ignoreAll_->isChecked();
+  c.maxBoxesPerScale = maxBoxes_->value();
+  c.augment.randomCrop = crop_->isChecked();
+  c.augment.randomTranslate = translate_->isChecked();
+  c.augment.horizontalFlip = flip_->isChecked();
+  c.checkpoints.everyEpochs = ckptEpochs_->value();
+  c.checkpoints.everySteps = ckptSteps_->value();
+  c.checkpoints.bestBy = bestBy_->currentText().toStdString();
+  c.threads = threads_->value();
+  c.dataWorkers = workers_->value();
+  c.seed = seed_->text().toULongLong();
+  c.maxBadStepsInRow = maxBad_->value();
+  return c;
+}
+
+void RunConfigForm::setConfig(const train::RunConfig& c) {
+  base_ = c;
+  const int presetIndex = preset_->findText(str(c.preset));
+  preset_->setCurrentIndex(presetIndex >= 0 ? presetIndex : preset_->count() - 1);
+  architecture_->setCurrentText(str(c.model.architecture));
+  inputSize_->setValue(c.model.inputSize);
+  init_->setCurrentText(str(c.model.init));
+  trainAnn_->setText(str(c.trainAnnotations));
+  testAnn_->setText(str(c.testAnnotations));
+  classes_->setText(str(c.classesFile));
+  epochs_->setValue(c.epochs);
+  batch_->setValue(c.batchSize);
+  maxSteps_->setValue(static_cast<int>(std::min<int64_t>(c.maxSteps, maxSteps_->maximum())));
+  lrInit_->setText(sci(c.lrInit));
+  lrEnd_->setText(sci(c.lrEnd));
+  warmup_->setValue(c.warmupEpochs);
+  weightDecay_->setText(sci(c.weightDecay));
+  evalEvery_->setValue(c.evalEveryEpochs);
+  device_->setCurrentText(str(c.device));
+  anchorIou_->setValue(c.anchorIouThreshold);
+  ignoreIou_->setValue(c.ignoreIouThreshold);
+  ignoreAll_->setChecked(c.ignoreWithAllBoxes);
+  maxBoxes_->setValue(c.maxBoxesPerScale);
+  crop_->setChecked(c.augment.randomCrop);
+  translate_->setChecked(c.augment.randomTranslate);
+  flip_->setChecked(c.augment.horizontalFlip);
+  ckptEpochs_->setValue(c.checkpoints.everyEpochs);
+  ckptSteps_->setValue(c.checkpoints.everySteps);
+  bestBy_->setCurrentText(str(c.checkpoints.bestBy));
+  threads_->setValue(c.threads);
+  workers_->setValue(c.dataWorkers);
+  seed_->setText(QString::number(c.seed));
+  maxBad_->setValue(c.maxBadStepsInRow);
+  Q_EMIT changed();
+}
+
+void RunConfigForm::applyPreset(const QString& name) {
+  if (name == QLatin1String("custom")) return;
+  train::RunConfig next;
+  try {
+    next = train::preset(name.toStdString());
+  } catch (const std::exception&) {
+    return;
+  }
+  const train::RunConfig current = config();
+  next.trainAnnotations = current.trainAnnotations;
+  next.testAnnotations = current.testAnnotations;
+  next.classesFile = current.classesFile;
+  setConfig(next);
+}
+
+bool RunConfigForm::setDataFolder(const QString& folder) {
+  {
+    const QSignalBlocker block(dataFolder_);
+    dataFolder_->setText(folder);
+  }
+  train::RunConfig c = config();
+  try {
+    train::useDataFolder(c, folder.toStdString());
+  } catch (const std::exception& e) {
+    dataMessage_->setText(str(e.what()));
+    dataMessage_->show();
+    return false;
+  }
+  dataMessage_->hide();
+  trainAnn_->setText(str(c.trainAnnotations));
+  testAnn_->setText(str(c.testAnnotations));
+  classes_->setText(str(c.classesFile));
+  base_.model.numClasses = c.model.numClasses;
+  Q_EMIT changed();
+  return true;
+}
+
+QString RunConfigForm::dataFolder() const { return dataFolder_->text(); }
+
+QString RunConfigForm::runsRoot() const { return runsRoot_->text(); }
+
+void RunConfigForm::setRunsRoot(const QString& folder) { runsRoot_->setText(folder); }
+
+QString RunConfigForm::runName() const { return runName_->text().trimmed(); }
+
+void RunConfigForm::refreshRunName() {
+  runName_->setText(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+}
+
+}  // namespace yolo::ui

@@ -1,0 +1,9 @@
+#pragma once
+// RunConfig travels through queued signals (session -> worker thread -> session); declared
+// once here so every header that moc reads sees the same declaration first.
+
+#include <QMetaType>
+
+#include "core/train/run_config.h"
+
+Q_DECLARE_METATYPE(yolo::train::RunConfig)

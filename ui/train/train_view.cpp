@@ -1,0 +1,413 @@
+#include "ui/train/train_view.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+#include "ui/plots/plot_panel.h"
+#include "ui/plots/training_plots.h"
+#include "ui/train/followed_run.h"
+#include "ui/train/metrics_follower.h"
+#include "ui/train/run_config_form.h"
+#include "ui/train/run_schedule.h"
+
+namespace yolo::ui {
+
+namespace {
+
+QString formatDuration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("–");
+  const qint64 s = static_cast<qint64>(std::llround(seconds));
+  if (s >= 3600) {
+    return QStringLiteral("%1:%2:%3")
+        .arg(s / 3600)
+        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+        .arg(s % 60, 2, 10, QLatin1Char('0'));
+  }
+  return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+}  // namespace
+
+TrainView::TrainView(QWidget* parent) : QWidget(parent) {
+  session_ = new TrainingSession(this);
+  buildUi();
+
+  connect(session_, &TrainingSession::stateChanged, this, &TrainView::updateButtons);
+  connect(session_, &TrainingSession::started, this,
+          [this](const QString& dir, const train::RunConfig& config) {
+            liveConfig_ = config;
+            currentRunDir_ = dir;
+            appendLog(tr("Run folder: %1").arg(QDir::toNativeSeparators(dir)));
+            Q_EMIT currentRunDirChanged(dir);
+          });
+  connect(session_, &TrainingSession::step, this, &TrainView::onStep);
+  connect(session_, &TrainingSession::epoch, this, &TrainView::onEpoch);
+  connect(session_, &TrainingSession::event, this, &TrainView::onEvent);
+  connect(session_, &TrainingSession::finished, this, [this] {
+    appendLog(tr("Training finished."), QStringLiteral("finished"));
+    progress_->setValue(progress_->maximum());
+    Q_EMIT statusMessage(tr("Training finished"));
+    Q_EMIT runEnded();
+  });
+  connect(session_, &TrainingSession::stopped, this, [this] {
+    appendLog(tr("Training stopped; last.pt saved — Resume run… continues it."),
+              QStringLiteral("stopped"));
+    Q_EMIT statusMessage(tr("Training stopped"));
+    Q_EMIT runEnded();
+  });
+  connect(session_, &TrainingSession::failed, this, [this](const QString& message) {
+    appendLog(tr("Training failed: %1").arg(message), QStringLiteral("failed"));
+    Q_EMIT statusMessage(tr("Training failed"));
+    Q_EMIT runEnded();
+  });
+  updateButtons();
+}
+
+void TrainView::buildUi() {
+  form_ = new RunConfigForm;
+  form_->setObjectName(QStringLiteral("runConfigForm"));
+
+  start_ = new QPushButton(tr("&Start"));
+  start_->setObjectName(QStringLiteral("start"));
+  start_->setToolTip(tr("Validate the settings and start a new run (Ctrl+R)"));
+  pause_ = new QPushButton(tr("&Pause"));
+  pause_->setObjectName(QStringLiteral("pause"));
+  resume_ = new QPushButton(tr("Res&ume"));
+  resume_->setObjectName(QStringLiteral("resume"));
+  stop_ = new QPushButton(tr("St&op"));
+  stop_->setObjectName(QStringLiteral("stop"));
+  stop_->setToolTip(tr("Stop after the current batch and save last.pt"));
+  resumeRun_ = new QPushButton(tr("Resume run…"));
+  resumeRun_->setObjectName(QStringLiteral("resumeRun"));
+  resumeRun_->setToolTip(tr("Continue a previous run from its last checkpoint"));
+  openRun_ = new QPushButton(tr("Open run…"));
+  openRun_->setObjectName(QStringLiteral("openRun"));
+  openRun_->setToolTip(
+      tr("Draw a run folder's curves over these, following it while it is written"));
+  clearPlots_ = new QPushButton(tr("Clear plots"));
+  connect(start_, &QPushButton::clicked, this, &TrainView::startTraining);
+  connect(pause_, &QPushButton::clicked, this, &TrainView::pauseTraining);
+  connect(resume_, &QPushButton::clicked, this, &TrainView::resumeTraining);
+  connect(stop_, &QPushButton::clicked, this, &TrainView::stopTraining);
+  connect(resumeRun_, &QPushButton::clicked, this, &TrainView::chooseRunToResume);
+  connect(openRun_, &QPushButton::clicked, this, &TrainView::chooseRunToOpen);
+  connect(clearPlots_, &QPushButton::clicked, this, &TrainView::clearPlots);
+
+  auto* controls = new QWidget;
+  auto* controlsLayout = new QVBoxLayout(controls);
+  auto* scroll = new QScrollArea;
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setWidget(form_);
+  controlsLayout->addWidget(scroll, 1);
+  problem_ = new QLabel;
+  problem_->setObjectName(QStringLiteral("validationMessage"));
+  problem_->setWordWrap(true);
+  problem_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  problem_->setStyleSheet(
+      QStringLiteral("QLabel { color: #991b1b; background: #fee2e2; "
+                     "border: 1px solid #fca5a5; padding: 4px; }"));
+  problem_->hide();
+  controlsLayout->addWidget(problem_);
+  auto* runButtons = new QHBoxLayout;
+  for (auto* b : {start_, pause_, resume_, stop_}) runButtons->addWidget(b);
+  controlsLayout->addLayout(runButtons);
+  auto* folderButtons = new QHBoxLayout;
+  for (auto* b : {resumeRun_, openRun_, clearPlots_}) folderButtons->addWidget(b);
+  controlsLayout->addLayout(folderButtons);
+  progress_ = new QProgressBar;
+  progress_->setObjectName(QStringLiteral("progress"));
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  controlsLayout->addWidget(progress_);
+  progressText_ = new QLabel(tr("No run yet"));
+  progressText_->setObjectName(QStringLiteral("progressText"));
+  progressText_->setWordWrap(true);
+  controlsLayout->addWidget(progressText_);
+
+  plots_ = new TrainingPlots;
+  log_ = new QPlainTextEdit;
+  log_->setObjectName(QStringLiteral("eventLog"));
+  log_->setReadOnly(true);
+  log_->setMaximumBlockCount(5000);
+  log_->setPlaceholderText(tr("Training events appear here"));
+
+  auto* right = new QSplitter(Qt::Vertical);
+  right->addWidget(plots_);
+  right->addWidget(log_);
+  right->setStretchFactor(0, 5);
+  right->setStretchFactor(1, 1);
+
+  auto* split = new QSplitter(Qt::Horizontal);
+  split->addWidget(controls);
+  split->addWidget(right);
+  split->setStretchFactor(0, 0);
+  split->setStretchFactor(1, 1);
+  controls->setMinimumWidth(340);
+  split->setSizes({380, 900});
+
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(split);
+}
+
+void TrainView::updateButtons() {
+  using State = TrainingSession::State;
+  const State s = session_->state();
+  start_->setEnabled(s == State::Idle);
+  resumeRun_->setEnabled(s == State::Idle);
+  pause_->setEnabled(s == State::Running || s == State::Starting);
+  resume_->setEnabled(s == State::Paused);
+  stop_->setEnabled(s == State::Running || s == State::Paused || s == State::Starting);
+  form_->setEnabled(s == State::Idle);
+  switch (s) {
+    case State::Idle:
+      break;
+    case State::Starting:
+      Q_EMIT statusMessage(tr("Training: loading data and model…"));
+      break;
+    case State::Running:
+      Q_EMIT statusMessage(tr("Training"));
+      break;
+    case State::Paused:
+      Q_EMIT statusMessage(tr("Training paused"));
+      break;
+    case State::Stopping:
+      Q_EMIT statusMessage(tr("Stopping training, saving last.pt…"));
+      break;
+  }
+}
+
+QString TrainView::problemText() const {
+  return problem_->isHidden() ? QString() : problem_->text();
+}
+
+void TrainView::showProblem(const QString& text) {
+  problem_->setText(text);
+  problem_->setVisible(!text.isEmpty());
+}
+
+void TrainView::appendLog(const QString& text, const QString& kind) {
+  const QString time = QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"));
+  log_->appendPlainText(kind.isEmpty() ? QStringLiteral("%1  %2").arg(time, text)
+                                       : QStringLiteral("%1  [%2] %3").arg(time, kind, text));
+}
+
+bool TrainView::startTraining() {
+  if (session_->isActive()) return false;
+  const train::RunConfig config = form_->config();
+  const std::vector<std::string> problems = train::validate(config);
+  if (!problems.empty()) {
+    QStringList lines;
+    for (const std::string& p : problems) lines << QString::fromStdString(p);
+    appendLog(tr("Cannot start: %1").arg(lines.join(QStringLiteral("; "))),
+              QStringLiteral("invalid"));
+    showProblem(tr("The run cannot start with these settings:") + QStringLiteral("\n• ") +
+                lines.join(QStringLiteral("\n• ")));
+    return false;
+  }
+  QString name = form_->runName();
+  if (name.isEmpty()) {
+    form_->refreshRunName();
+    name = form_->runName();
+  }
+  const QString runDir = QDir(form_->runsRoot()).filePath(name);
+  if (QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("config.json")))) {
+    const QString text = tr("%1 already holds a run: choose another run name, or use Resume run… "
+                            "to continue it.")
+                             .arg(QDir::toNativeSeparators(runDir));
+    appendLog(text, QStringLiteral("invalid"));
+    showProblem(text);
+    return false;
+  }
+  showProblem(QString());
+  beginLiveRun(runDir, /*loadHistory=*/false);
+  liveConfig_ = config;
+  appendLog(tr("Starting %1 (%2, %3 px, %4 epochs)")
+                .arg(name, QString::fromStdString(config.model.architecture))
+                .arg(config.model.inputSize)
+                .arg(config.epochs),
+            QStringLiteral("start"));
+  session_->start(config, runDir);
+  form_->refreshRunName();
+  return true;
+}
+
+bool TrainView::resumeRunFolder(const QString& runDir) {
+  if (session_->isActive()) return false;
+  try {
+    liveConfig_ =
+        train::loadRunConfig(QDir(runDir).filePath(QStringLiteral("config.json")).toStdString());
+  } catch (const std::exception& e) {
+    const QString text = tr("Cannot resume %1: %2").arg(runDir, QString::fromStdString(e.what()));
+    appendLog(text, QStringLiteral("failed"));
+    showProblem(text);
+    return false;
+  }
+  showProblem(QString());
+  beginLiveRun(runDir, /*loadHistory=*/true);
+  appendLog(tr("Resuming %1").arg(QDir::toNativeSeparators(runDir)), QStringLiteral("resume"));
+  session_->resumeRun(runDir);
+  return true;
+}
+
+void TrainView::beginLiveRun(const QString& runDir, bool loadHistory) {
+  // A new live run gets clean plots; runs opened for comparison stay drawn under it.
+  plots_->clearRuns();
+  for (FollowedRun* f : followed_) f->deleteLater();
+  followed_.clear();
+  liveRun_ = plots_->addRun(QFileInfo(runDir).fileName());
+  scheduleDrawn_ = false;
+  currentRunDir_ = runDir;
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  progressText_->setText(tr("Starting…"));
+  if (loadHistory) {
+    // The curves so far come from the file; the trainer then drops lines past its checkpoint
+    // and the plots replace those points as the new steps arrive.
+    MetricsFollower history;
+    connect(&history, &MetricsFollower::step, this,
+            [this](const StepRecord& r) { plots_->addStep(liveRun_, r); });
+    connect(&history, &MetricsFollower::epoch, this,
+            [this](const EpochRecord& r) { plots_->addEpoch(liveRun_, r); });
+    history.follow(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")));
+    history.stop();
+  }
+  Q_EMIT currentRunDirChanged(runDir);
+}
+
+void TrainView::pauseTraining() {
+  session_->pause();
+  appendLog(tr("Pause requested"), QStringLiteral("pause"));
+}
+
+void TrainView::resumeTraining() { session_->resume(); }
+
+void TrainView::stopTraining() {
+  if (!session_->isActive()) return;
+  appendLog(tr("Stop requested: finishing the current batch and saving last.pt"),
+            QStringLiteral("stop"));
+  session_->stop();
+}
+
+void TrainView::onStep(const StepRecord& r) {
+  if (liveRun_ < 0) return;
+  plots_->addStep(liveRun_, r);
+  plots_->setCurrentStep(static_cast<double>(r.step));
+  if (!scheduleDrawn_ && r.stepsPerEpoch > 0) {
+    plots_->setSchedule(liveRun_, scheduleFor(liveConfig_, r.stepsPerEpoch, r.totalSteps));
+    scheduleDrawn_ = true;
+  }
+  if (r.totalSteps > 0) {
+    // QProgressBar is int-based; steps fit comfortably.
+    progress_->setRange(0, static_cast<int>(r.totalSteps));
+    progress_->setValue(static_cast<int>(r.step));
+  }
+  const int epochs = liveConfig_.epochs;
+  progressText_->setText(tr("Epoch %1/%2 · step %3/%4 · ETA %5 · %6 img/s · loss %7")
+                             .arg(r.epoch)
+                             .arg(epochs)
+                             .arg(r.step)
+                             .arg(r.totalSteps)
+                             .arg(formatDuration(r.etaSeconds))
+                             .arg(r.imagesPerSecond, 0, 'f', 1)
+                             .arg(r.total, 0, 'g', 4));
+}
+
+void TrainView::onEpoch(const EpochRecord& r) {
+  if (liveRun_ < 0) return;
+  plots_->addEpoch(liveRun_, r);
+  QString text = tr("Epoch %1 done in %2").arg(r.epoch).arg(formatDuration(r.seconds));
+  if (r.hasValidation()) text += tr(", val loss %1").arg(r.valTotal, 0, 'g', 4);
+  if (r.hasMap()) text += tr(", mAP@0.5 %1").arg(r.map50, 0, 'f', 3);
+  appendLog(text, QStringLiteral("epoch"));
+}
+
+void TrainView::onEvent(const EventRecord& e) {
+  appendLog(e.message.isEmpty() ? e.event : e.message, e.event);
+}
+
+void TrainView::chooseRunToResume() {
+  const QString dir =
+      QFileDialog::getExistingDirectory(this, tr("Resume a run"), form_->runsRoot());
+  if (!dir.isEmpty()) resumeRunFolder(dir);
+}
+
+void TrainView::chooseRunToOpen() {
+  const QString dir =
+      QFileDialog::getExistingDirectory(this, tr("Open a run folder"), form_->runsRoot());
+  if (!dir.isEmpty()) openRunFolder(dir);
+}
+
+void TrainView::openRunFolder(const QString& runDir) {
+  if (!QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("metrics.jsonl"))) &&
+      !QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("config.json")))) {
+    QMessageBox::warning(
+        this, tr("Not a run folder"),
+        tr("%1 has neither metrics.jsonl nor config.json.").arg(QDir::toNativeSeparators(runDir)));
+    return;
+  }
+  auto* run = new FollowedRun(runDir, plots_, this);
+  connect(run, &FollowedRun::event, this, [this, run](const EventRecord& e) {
+    appendLog(QStringLiteral("%1: %2").arg(QFileInfo(run->runDir()).fileName(),
+                                           e.message.isEmpty() ? e.event : e.message),
+              e.event);
+  });
+  followed_.push_back(run);
+  appendLog(tr("Following %1").arg(QDir::toNativeSeparators(runDir)), QStringLiteral("open"));
+  if (!session_->isActive()) {
+    currentRunDir_ = runDir;
+    Q_EMIT currentRunDirChanged(runDir);
+  }
+}
+
+void TrainView::clearPlots() {
+  for (FollowedRun* f : followed_) f->deleteLater();
+  followed_.clear();
+  plots_->clearRuns();
+  liveRun_ = -1;
+  if (session_->isActive()) {
+    liveRun_ = plots_->addRun(QFileInfo(currentRunDir_).fileName());
+    scheduleDrawn_ = false;
+  }
+}
+
+void TrainView::setDataFolder(const QString& folder) { form_->setDataFolder(folder); }
+
+void TrainView::saveSettings(QSettings& s) const {
+  s.setValue(QStringLiteral("train/dataFolder"), form_->dataFolder());
+  s.setValue(QStringLiteral("train/runsRoot"), form_->runsRoot());
+  s.setValue(QStringLiteral("train/lastRunDir"), currentRunDir_);
+  s.setValue(QStringLiteral("plots/smoothing"), plots_->lossPanel()->smoothing());
+  s.setValue(QStringLiteral("plots/lossLog"), plots_->lossPanel()->logScale());
+  s.setValue(QStringLiteral("plots/lrLog"), plots_->lrPanel()->logScale());
+  s.setValue(QStringLiteral("plots/perScale"), plots_->perScaleVisible());
+}
+
+void TrainView::restoreSettings(const QSettings& s) {
+  const QString runsRoot = s.value(QStringLiteral("train/runsRoot")).toString();
+  if (!runsRoot.isEmpty()) form_->setRunsRoot(runsRoot);
+  const QString data = s.value(QStringLiteral("train/dataFolder")).toString();
+  if (!data.isEmpty() && QFileInfo(data).isDir()) form_->setDataFolder(data);
+  currentRunDir_ = s.value(QStringLiteral("train/lastRunDir")).toString();
+  plots_->lossPanel()->setSmoothing(s.value(QStringLiteral("plots/smoothing"), 0.6).toDouble());
+  plots_->lossPanel()->setLogScale(s.value(QStringLiteral("plots/lossLog"), false).toBool());
+  plots_->lrPanel()->setLogScale(s.value(QStringLiteral("plots/lrLog"), false).toBool());
+  plots_->setPerScaleVisible(s.value(QStringLiteral("plots/perScale"), false).toBool());
+}
+
+}  // namespace yolo::ui

@@ -1,0 +1,98 @@
+#pragma once
+// The Train view: the run configuration form, Start / Pause / Resume / Stop, progress with
+// ETA, live plots, an event log, and run folders opened to compare or follow.
+
+#include <QString>
+#include <QWidget>
+
+#include <vector>
+
+#include "ui/train/metric_records.h"
+#include "ui/train/training_session.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSettings;
+
+namespace yolo::ui {
+
+class FollowedRun;
+class RunConfigForm;
+class TrainingPlots;
+
+class TrainView : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit TrainView(QWidget* parent = nullptr);
+
+  TrainingSession* session() const { return session_; }
+  RunConfigForm* form() const { return form_; }
+  TrainingPlots* plots() const { return plots_; }
+  QPlainTextEdit* log() const { return log_; }
+  /// The problems that kept the last Start from running (empty when it ran).
+  QString problemText() const;
+  /// The folder of the live (or last) run; empty before any.
+  QString currentRunDir() const { return currentRunDir_; }
+
+  void saveSettings(QSettings& settings) const;
+  void restoreSettings(const QSettings& settings);
+
+ public Q_SLOTS:
+  /// Validates the form and starts a run; false (with the problems shown) when invalid.
+  bool startTraining();
+  void pauseTraining();
+  void resumeTraining();
+  void stopTraining();
+  /// Continues the run in `runDir` from its last checkpoint.
+  bool resumeRunFolder(const QString& runDir);
+  /// Draws a run folder's curves over the others and follows its metrics.jsonl.
+  void openRunFolder(const QString& runDir);
+  void chooseRunToResume();
+  void chooseRunToOpen();
+  void clearPlots();
+  void setDataFolder(const QString& folder);
+
+ Q_SIGNALS:
+  /// One line for the status bar: what training is doing.
+  void statusMessage(const QString& text);
+  void currentRunDirChanged(const QString& runDir);
+  void runEnded();
+
+ private:
+  void buildUi();
+  void updateButtons();
+  void appendLog(const QString& text, const QString& kind = {});
+  /// Shown above the buttons until the next successful start; empty hides it.
+  void showProblem(const QString& text);
+  void beginLiveRun(const QString& runDir, bool loadHistory);
+  void onStep(const StepRecord& r);
+  void onEpoch(const EpochRecord& r);
+  void onEvent(const EventRecord& e);
+
+  TrainingSession* session_ = nullptr;
+  RunConfigForm* form_ = nullptr;
+  TrainingPlots* plots_ = nullptr;
+  QPlainTextEdit* log_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* progressText_ = nullptr;
+  QLabel* problem_ = nullptr;
+  QPushButton* start_ = nullptr;
+  QPushButton* pause_ = nullptr;
+  QPushButton* resume_ = nullptr;
+  QPushButton* stop_ = nullptr;
+  QPushButton* resumeRun_ = nullptr;
+  QPushButton* openRun_ = nullptr;
+  QPushButton* clearPlots_ = nullptr;
+
+  std::vector<FollowedRun*> followed_;
+  int liveRun_ = -1;
+  bool scheduleDrawn_ = false;
+  train::RunConfig liveConfig_;
+  QString currentRunDir_;
+  QString lastStatus_;
+};
+
+}  // namespace yolo::ui
