@@ -10,6 +10,7 @@
 #include "core/data/annotation_file.h"
 #include "core/data/batch_loader.h"
 #include "core/data/detection_dataset.h"
+#include "core/eval/evaluate_network.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
 #include "core/train/lr_schedule.h"
@@ -194,6 +195,26 @@ struct Trainer::Impl {
     return sum;
   }
 
+  // mAP@0.5 on the test set every config.evalEveryEpochs epochs and after the last one.
+  std::optional<double> testMap50(const TrainingObserver& observer, int epoch) {
+    if (!testSet || config.evalEveryEpochs <= 0) return std::nullopt;
+    const bool lastEpoch = state.step >= plannedSteps;
+    if (!lastEpoch && (epoch + 1) % config.evalEveryEpochs != 0) return std::nullopt;
+    eval::NetworkEvalOptions options;
+    options.batchSize = config.batchSize;
+    // A stop request during evaluation cuts it short rather than waiting for all images.
+    options.progress = [this](int, int) {
+      std::lock_guard<std::mutex> lock(controlMutex);
+      return !stopRequested;
+    };
+    try {
+      return eval::evaluateNetwork(*net, testSet->samples(), classNames, options).map50;
+    } catch (const std::exception& e) {
+      emit(observer, "data_warning", std::string("mAP evaluation skipped: ") + e.what());
+      return std::nullopt;
+    }
+  }
+
   void rollBack(const TrainingObserver& observer, const std::string& why) {
     if (fs::exists(runDir / "last.pt")) {
       const CheckpointHeader h = loadCheckpoint(runDir / "last.pt", *net, optimizer.get());
@@ -307,7 +328,7 @@ struct Trainer::Impl {
     em.epoch = epoch + 1;
     em.step = state.step;
     em.validation = validationLoss();
-    // mAP joins here once evaluation runs during training (config.evalEveryEpochs).
+    em.map50 = testMap50(observer, epoch);
     em.seconds = seconds(Clock::now() - epochStart);
     if (state.stepInEpoch >= stepsPerEpoch) {
       state.epoch = epoch + 1;

@@ -66,7 +66,9 @@ class TrainerTest : public yolo::test::SeededTest {};
 
 TEST_F(TrainerTest, RunWritesConfigMetricsAndCheckpoints) {
   yolo::test::ScratchDir dir;
-  Trainer trainer(tinyRun(dir.path()), dir.path() / "run");
+  RunConfig config = tinyRun(dir.path());
+  config.evalEveryEpochs = 2;  // epoch 2, and always after the last one
+  Trainer trainer(config, dir.path() / "run");
   std::vector<StepMetrics> steps;
   std::vector<EpochMetrics> epochs;
   TrainingObserver observer;
@@ -85,6 +87,11 @@ TEST_F(TrainerTest, RunWritesConfigMetricsAndCheckpoints) {
   ASSERT_EQ(epochs.size(), 3u);
   ASSERT_TRUE(epochs[0].validation.has_value());
   EXPECT_TRUE(std::isfinite(epochs[0].validation->total));
+  EXPECT_FALSE(epochs[0].map50.has_value());
+  ASSERT_TRUE(epochs[1].map50.has_value());
+  ASSERT_TRUE(epochs[2].map50.has_value());
+  EXPECT_GE(*epochs[2].map50, 0.0);
+  EXPECT_LE(*epochs[2].map50, 1.0);
 
   const fs::path run = dir.path() / "run";
   EXPECT_TRUE(fs::exists(run / "config.json"));
@@ -93,6 +100,7 @@ TEST_F(TrainerTest, RunWritesConfigMetricsAndCheckpoints) {
   EXPECT_EQ(countLines(run / "metrics.jsonl", "\"type\":\"step\""), 9);
   EXPECT_EQ(countLines(run / "metrics.jsonl", "\"type\":\"epoch\""), 3);
   EXPECT_EQ(countLines(run / "metrics.jsonl", "\"val_total_loss\""), 3);
+  EXPECT_EQ(countLines(run / "metrics.jsonl", "\"map50\""), 2);
   EXPECT_EQ(countLines(run / "metrics.jsonl", "\"event\":\"finished\""), 1);
 }
 
