@@ -9,6 +9,7 @@
 #include <limits>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -64,6 +65,12 @@ PoolRange poolOf(const DigitSet& digits, Split split) {
   return pool;
 }
 
+std::string str(float v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
 const char* splitName(Split split) { return split == Split::kTrain ? "train" : "test"; }
 
 std::string imageName(std::size_t index) {
@@ -91,11 +98,10 @@ void validateGroup(const GeneratorConfig& c, const ScaleGroup& g, const char* na
   if (g.maxCount > 0 && g.scales.empty()) bad("scales is empty");
   for (float s : g.scales) {
     const int side = sideFor(s);
-    if (!(s > 0.f) || side < 1) bad("scale " + std::to_string(s) + " gives a digit under 1 pixel");
+    if (!(s > 0.f) || side < 1) bad("scale " + str(s) + " gives a digit under 1 pixel");
     if (side > c.canvasWidth || side > c.canvasHeight)
-      bad("scale " + std::to_string(s) + " gives a " + std::to_string(side) +
-          " px digit, larger than the " + std::to_string(c.canvasWidth) + "x" +
-          std::to_string(c.canvasHeight) + " canvas");
+      bad("scale " + str(s) + " gives a " + std::to_string(side) + " px digit, larger than the " +
+          std::to_string(c.canvasWidth) + "x" + std::to_string(c.canvasHeight) + " canvas");
   }
 }
 
@@ -115,7 +121,7 @@ void validate(const GeneratorConfig& c) {
   validateGroup(c, c.big, "big");
   if (c.small.maxCount + c.medium.maxCount + c.big.maxCount == 0)
     bad("every group has maxCount 0: no image could hold a digit");
-  if (!(c.maxOverlap > 0.f)) bad("maxOverlap must be > 0, got " + std::to_string(c.maxOverlap));
+  if (!(c.maxOverlap > 0.f)) bad("maxOverlap must be > 0, got " + str(c.maxOverlap));
   if (c.maxPlacementTries < 1)
     bad("maxPlacementTries must be >= 1, got " + std::to_string(c.maxPlacementTries));
   if (c.trainImages < 0 || c.testImages < 0)
