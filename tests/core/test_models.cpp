@@ -206,7 +206,7 @@ TEST_F(Models, TutorialInitIsNormalWithZeroBias) {
   ModelSpec spec = makeModelSpec("yolov3-tiny", 10);
   spec.init = "kaiming";
   auto kaiming = createModel(spec);
-  // PyTorch's default: uniform with bound 1/sqrt(fan_in), fan_in = 512*9: std ~ 0.0085.
+  // PyTorch's default draws conv biases from U(-1/sqrt(fan_in), 1/sqrt(fan_in)): not zero.
   EXPECT_GT(kaiming->convsInDarknetOrder()[12]->conv->bias.abs().max().item<float>(), 0.f);
 }
 
