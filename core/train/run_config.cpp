@@ -87,9 +87,9 @@ RunConfig preset(const std::string& name) {
     // A good digit detector on a laptop CPU in minutes; the numbers behind each choice
     // are in docs/training.md.
     c.model.architecture = "yolov3-tiny";
-    c.model.inputSize = 416;
+    c.model.inputSize = 320;
     c.batchSize = 8;
-    c.epochs = 30;
+    c.epochs = 25;
     c.lrInit = 1e-3;
     c.lrEnd = 1e-5;
     c.warmupEpochs = 1;
