@@ -268,7 +268,10 @@ bool TrainView::resumeRunFolder(const QString& runDir) {
 void TrainView::beginLiveRun(const QString& runDir, bool loadHistory) {
   // A new live run gets clean plots; runs opened for comparison stay drawn under it.
   plots_->clearRuns();
-  for (FollowedRun* f : followed_) f->deleteLater();
+  for (FollowedRun* f : followed_) {
+    f->follower()->stop();  // no more points for a plot run index about to be reused
+    f->deleteLater();
+  }
   followed_.clear();
   liveRun_ = plots_->addRun(QFileInfo(runDir).fileName());
   scheduleDrawn_ = false;
@@ -376,7 +379,10 @@ void TrainView::openRunFolder(const QString& runDir) {
 }
 
 void TrainView::clearPlots() {
-  for (FollowedRun* f : followed_) f->deleteLater();
+  for (FollowedRun* f : followed_) {
+    f->follower()->stop();  // no more points for a plot run index about to be reused
+    f->deleteLater();
+  }
   followed_.clear();
   plots_->clearRuns();
   liveRun_ = -1;

@@ -1,0 +1,158 @@
+// MainWindow: views switch from menus, an image dropped anywhere opens Detect, settings
+// persist between launches.
+
+#include <QAction>
+#include <QDropEvent>
+#include <QImage>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QUrl>
+#include <QtTest>
+
+#include "ui/detect/detect_view.h"
+#include "ui/main_window.h"
+#include "ui/train/train_view.h"
+
+using yolo::ui::MainWindow;
+
+namespace {
+
+QAction* actionWithShortcut(QWidget* window, const QKeySequence& keys) {
+  for (QAction* action : window->findChildren<QAction*>()) {
+    if (action->shortcut() == keys) return action;
+  }
+  return nullptr;
+}
+
+QString writeImage(const QTemporaryDir& dir, const QString& name) {
+  QImage image(64, 48, QImage::Format_RGB32);
+  image.fill(Qt::white);
+  const QString path = dir.filePath(name);
+  image.save(path);
+  return path;
+}
+
+// What a file manager does: drag enter (which picks the target widget), then drop.
+bool dragAndDrop(QWidget* target, const QMimeData& mime) {
+  QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(target, &enter);
+  if (!enter.isAccepted()) return false;
+  QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(target, &drop);
+  return drop.isAccepted();
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);  // keep the user's settings out of it
+    QCoreApplication::setOrganizationName(QStringLiteral("yolo-workbench-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("test_main_window"));
+    QSettings().clear();
+  }
+
+  void hasThreeViewsAndMenus() {
+    MainWindow window;
+    QCOMPARE(window.views()->count(), 3);
+    QStringList menus;
+    for (QAction* a : window.menuBar()->actions()) menus << a->text().remove(QLatin1Char('&'));
+    QVERIFY(menus.contains(QStringLiteral("File")));
+    QVERIFY(menus.contains(QStringLiteral("Help")));
+    QVERIFY(actionWithShortcut(&window, QKeySequence::Open));
+    QVERIFY(actionWithShortcut(&window, QKeySequence::Quit));
+  }
+
+  void viewsSwitchFromShortcuts() {
+    MainWindow window;
+    for (int i = 0; i < 3; ++i) {
+      QAction* action =
+          actionWithShortcut(&window, QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
+      QVERIFY(action);
+      action->trigger();
+      QCOMPARE(window.views()->currentIndex(), i);
+    }
+    window.showView(MainWindow::kTrain);
+    QCOMPARE(window.views()->currentWidget(), static_cast<QWidget*>(window.trainView()));
+  }
+
+  void trainingActionsFollowTheState() {
+    MainWindow window;
+    QAction* start = actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction* stop = actionWithShortcut(&window, QKeySequence(Qt::CTRL | Qt::Key_Period));
+    QVERIFY(start && stop);
+    QVERIFY(start->isEnabled());
+    QVERIFY(!stop->isEnabled());
+  }
+
+  void droppedImageOpensDetect() {
+    QTemporaryDir dir;
+    const QString a = writeImage(dir, QStringLiteral("a.png"));
+    const QString b = writeImage(dir, QStringLiteral("b.jpg"));
+    MainWindow window;
+    window.show();
+    window.showView(MainWindow::kData);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(a), QUrl::fromLocalFile(b)});
+    QVERIFY(dragAndDrop(&window, mime));
+    QCOMPARE(window.views()->currentIndex(), static_cast<int>(MainWindow::kDetect));
+    QCOMPARE(window.detectView()->imageCount(), 2);
+    QCOMPARE(window.detectView()->currentImage(), 0);
+  }
+
+  void dropOnAChildThatTakesTextStillOpensDetect() {
+    QTemporaryDir dir;
+    const QString a = writeImage(dir, QStringLiteral("c.png"));
+    MainWindow window;
+    window.show();
+    window.showView(MainWindow::kTrain);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(a)});
+    // The event log is a text widget that takes drops itself.
+    QVERIFY(dragAndDrop(window.trainView()->log()->viewport(), mime));
+    QCOMPARE(window.views()->currentIndex(), static_cast<int>(MainWindow::kDetect));
+    QCOMPARE(window.detectView()->imageCount(), 1);
+  }
+
+  void nonImageDropIsIgnored() {
+    QTemporaryDir dir;
+    QFile text(dir.filePath(QStringLiteral("notes.txt")));
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write("hello");
+    text.close();
+    MainWindow window;
+    window.show();
+    window.showView(MainWindow::kData);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(text.fileName())});
+    QCOMPARE(MainWindow::imageFiles(&mime), QStringList());
+    QVERIFY(!dragAndDrop(&window, mime));
+    QCOMPARE(window.views()->currentIndex(), static_cast<int>(MainWindow::kData));
+    QCOMPARE(window.detectView()->imageCount(), 0);
+  }
+
+  void settingsPersist() {
+    {
+      MainWindow window;
+      window.show();
+      window.resize(900, 700);
+      window.showView(MainWindow::kTrain);
+      QVERIFY(window.close());
+    }
+    MainWindow again;
+    QCOMPARE(again.views()->currentIndex(), static_cast<int>(MainWindow::kTrain));
+    QCOMPARE(QSettings().value(QStringLiteral("window/view")).toInt(), 1);
+    QVERIFY(!QSettings().value(QStringLiteral("window/geometry")).toByteArray().isEmpty());
+  }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

@@ -1,0 +1,107 @@
+// MetricsFollower: reads metrics.jsonl as another process appends to it.
+// (Plain string literals: moc's preprocessor does not understand raw strings in macros.)
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "ui/train/metrics_follower.h"
+#include "ui/train/metrics_jsonl.h"
+
+using namespace yolo::ui;
+
+namespace {
+void append(const QString& path, const QByteArray& text) {
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::Append));
+  QCOMPARE(file.write(text), text.size());
+}
+}  // namespace
+
+class TestMetricsFollower : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void parsesTheTrainerLines() {
+    const MetricsLine step = parseMetricsLine(
+        "{\"type\":\"step\",\"step\":7,\"epoch\":2,\"lr\":0.001,\"total_loss\":3.5,\"giou_loss\":1,"
+        "\"conf_loss\":2,\"prob_loss\":0.5,\"giou_loss_s0\":0.25,\"giou_loss_s1\":0.75,"
+        "\"conf_loss_s0\":1,\"conf_loss_s1\":1,\"prob_loss_s0\":0.2,\"prob_loss_s1\":0.3,"
+        "\"images_per_s\":12.5,\"data_wait\":0.1}");
+    const auto* s = std::get_if<StepRecord>(&step);
+    QVERIFY(s);
+    QCOMPARE(s->step, qint64(7));
+    QCOMPARE(s->epoch, 2);
+    QCOMPARE(s->total, 3.5);
+    QCOMPARE(s->giouPerScale, (QVector<double>{0.25, 0.75}));
+    QCOMPARE(s->probPerScale, (QVector<double>{0.2, 0.3}));
+    QCOMPARE(s->imagesPerSecond, 12.5);
+
+    const MetricsLine epoch = parseMetricsLine(
+        "{\"type\":\"epoch\",\"epoch\":1,\"step\":50,\"seconds\":3,\"val_total_loss\":4,\"map50\":"
+        "0.5}");
+    const auto* e = std::get_if<EpochRecord>(&epoch);
+    QVERIFY(e);
+    QCOMPARE(e->step, qint64(50));
+    QVERIFY(e->hasValidation());
+    QCOMPARE(e->map50, 0.5);
+    QVERIFY(!std::isfinite(e->valGiou));
+
+    const MetricsLine noMap =
+        parseMetricsLine("{\"type\":\"epoch\",\"epoch\":1,\"step\":50,\"map50\":null}");
+    QVERIFY(!std::get<EpochRecord>(noMap).hasMap());
+
+    QVERIFY(std::holds_alternative<std::monostate>(parseMetricsLine("{\"type\":\"step\",\"st")));
+    QVERIFY(std::holds_alternative<std::monostate>(parseMetricsLine("")));
+    QVERIFY(std::holds_alternative<std::monostate>(parseMetricsLine("{\"type\":\"future\"}")));
+  }
+
+  void followsAppendedLines() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("metrics.jsonl"));
+    MetricsFollower follower;
+    follower.setPollInterval(50);
+    QSignalSpy steps(&follower, &MetricsFollower::step);
+    QSignalSpy epochs(&follower, &MetricsFollower::epoch);
+    QSignalSpy events(&follower, &MetricsFollower::event);
+
+    follower.follow(path);  // not written yet: nothing, no error
+    QCOMPARE(steps.count(), 0);
+
+    append(path,
+           "{\"type\":\"step\",\"step\":1,\"epoch\":1,\"total_loss\":5}"
+           "\n"
+           "{\"type\":\"step\",\"step\":2,\"epoch\":1,\"total_loss\":4}"
+           "\n"
+           "{\"type\":\"step\",\"step\":3,\"ep");  // a line still being written
+    QTRY_COMPARE(steps.count(), 2);
+    append(path,
+           "och\":1,\"total_loss\":3}"
+           "\n"
+           "{\"type\":\"epoch\",\"epoch\":1,\"step\":3,\"val_total_loss\":4.5}"
+           "\n"
+           "{\"type\":\"event\",\"step\":3,\"event\":\"checkpoint\",\"message\":\"saved last.pt\"}"
+           "\n");
+    QTRY_COMPARE(steps.count(), 3);
+    QTRY_COMPARE(epochs.count(), 1);
+    QTRY_COMPARE(events.count(), 1);
+    QCOMPARE(steps.at(2).at(0).value<StepRecord>().total, 3.0);
+    QCOMPARE(events.at(0).at(0).value<EventRecord>().event, QStringLiteral("checkpoint"));
+
+    // A rewrite (the file shrinks) starts over.
+    QSignalSpy restarted(&follower, &MetricsFollower::restarted);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(
+        "{\"type\":\"step\",\"step\":1,\"epoch\":1,\"total_loss\":9}"
+        "\n");
+    file.close();
+    QTRY_COMPARE(restarted.count(), 1);
+    QTRY_COMPARE(steps.count(), 4);
+  }
+};
+
+QTEST_MAIN(TestMetricsFollower)
+#include "test_metrics_follower.moc"
