@@ -111,12 +111,7 @@ struct Trainer::Impl {
                                " training images");
     }
 
-    torch::manual_seed(config.seed);
-    net = model::createModel(config.model);
-    net->to(device);
-    optimizer = std::make_unique<torch::optim::Adam>(
-        net->parameters(),
-        torch::optim::AdamOptions(config.lrInit).weight_decay(config.weightDecay));
+    freshModelAndOptimizer();
 
     stepsPerEpoch =
         (static_cast<int64_t>(trainSet->size()) + config.batchSize - 1) / config.batchSize;
@@ -136,6 +131,16 @@ struct Trainer::Impl {
       saveRunConfig(config, runDir / "config.json");
     }
     log = std::make_unique<MetricsLog>(runDir / "metrics.jsonl", resuming ? state.step : -1);
+  }
+
+  // Seeded, so a new run and a rollback without checkpoint start from the same weights.
+  void freshModelAndOptimizer() {
+    torch::manual_seed(config.seed);
+    net = model::createModel(config.model);
+    net->to(device);
+    optimizer = std::make_unique<torch::optim::Adam>(
+        net->parameters(),
+        torch::optim::AdamOptions(config.lrInit).weight_decay(config.weightDecay));
   }
 
   CheckpointHeader header() const { return {1, config, classNames, state}; }
@@ -226,12 +231,7 @@ struct Trainer::Impl {
     } else {
       emit(observer, "rolled_back",
            why + "; no checkpoint yet, weights were re-initialised and paused");
-      torch::manual_seed(config.seed);
-      net = model::createModel(config.model);
-      net->to(device);
-      optimizer = std::make_unique<torch::optim::Adam>(
-          net->parameters(),
-          torch::optim::AdamOptions(config.lrInit).weight_decay(config.weightDecay));
+      freshModelAndOptimizer();
       state = CheckpointState{};
     }
     std::lock_guard<std::mutex> lock(controlMutex);
