@@ -22,5 +22,7 @@ struct ExitCode {
 
 void addMakeDataCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
+void addDetectCommand(CLI::App& app);
+void addEvalCommand(CLI::App& app);
 
 }  // namespace yolo::cli

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
 
   yolo::cli::addMakeDataCommand(app);
   yolo::cli::addTrainCommand(app);
+  yolo::cli::addDetectCommand(app);
+  yolo::cli::addEvalCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -78,6 +78,13 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   train::loadCheckpoint(file, *impl.net, /*optimizer=*/nullptr);
   impl.net->to(impl.device);
   impl.net->eval();
+  {
+    // The first forward pass sets up kernels and memory pools (about a second on a CPU);
+    // pay it here so detect() times are steady from the first image.
+    torch::InferenceMode guard;
+    impl.net->forward(torch::zeros({1, 3, spec.inputSize, spec.inputSize},
+                                   torch::TensorOptions().device(impl.device)));
+  }
 
   impl.classNames = header.classNames;
   for (int c = static_cast<int>(impl.classNames.size()); c < spec.numClasses; ++c)
