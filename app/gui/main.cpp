@@ -39,6 +39,7 @@ struct GuiOptions {
   QString view;
   QString runDir;
   QString dataset;
+  QString model;
 };
 
 GuiOptions parseArguments(const QCoreApplication& app) {
@@ -64,10 +65,14 @@ GuiOptions parseArguments(const QCoreApplication& app) {
       QStringLiteral("screenshot"),
       QStringLiteral("Save a picture of the window to <file> after a few seconds, then quit."),
       QStringLiteral("file"));
-  parser.addOptions({view, run, dataset, screenshot});
+  const QCommandLineOption model(QStringLiteral("model"),
+                                 QStringLiteral("Checkpoint (or run folder) to detect with."),
+                                 QStringLiteral("path"));
+  parser.addOptions({view, run, dataset, model, screenshot});
   parser.process(app);
-  return GuiOptions{parser.positionalArguments(), parser.value(screenshot), parser.value(view),
-                    parser.value(run), parser.value(dataset)};
+  return GuiOptions{parser.positionalArguments(), parser.value(screenshot),
+                    parser.value(view),           parser.value(run),
+                    parser.value(dataset),        parser.value(model)};
 }
 
 }  // namespace
@@ -96,6 +101,7 @@ int main(int argc, char** argv) {
   window.show();
   if (!options.dataset.isEmpty()) window.dataView()->openDataset(options.dataset);
   if (!options.runDir.isEmpty()) window.trainView()->openRunFolder(options.runDir);
+  if (!options.model.isEmpty()) window.detectView()->loadModel(options.model);
   if (!options.images.isEmpty()) window.detectView()->openImages(options.images);
   const QStringList views{QStringLiteral("data"), QStringLiteral("train"),
                           QStringLiteral("detect")};

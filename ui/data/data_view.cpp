@@ -142,7 +142,7 @@ QWidget* DataView::buildGeneratePanel() {
     if (!dir.isEmpty()) output_->setText(dir);
   });
   outRow->addWidget(browse);
-  form->addRow(tr("&Output folder:"), outRow);
+  form->addRow(tr("Output folder:"), outRow);
   layout->addLayout(form);
 
   auto* toggle = new QToolButton;
@@ -276,6 +276,8 @@ QWidget* DataView::buildBrowser() {
   browser_->setSpacing(2);
   browser_->setLayoutMode(QListView::Batched);
   browser_->setSelectionMode(QAbstractItemView::SingleSelection);
+  browser_->setWordWrap(false);
+  browser_->setTextElideMode(Qt::ElideMiddle);
   connect(browser_->selectionModel(), &QItemSelectionModel::currentChanged, this,
           [this](const QModelIndex& current) {
             if (current.isValid()) showSample(filter_->mapToSource(current).row());

@@ -26,6 +26,12 @@ QImage makeThumbnail(const QString& path, const std::vector<data::Box>& boxes, i
     return missing;
   }
   image = image.convertToFormat(QImage::Format_RGB32);
+  {
+    // A frame, so white pages stand apart from each other and from the view.
+    QPainter frame(&image);
+    frame.setPen(QColor(150, 150, 150));
+    frame.drawRect(image.rect().adjusted(0, 0, -1, -1));
+  }
   if (full.isValid() && !boxes.empty()) {
     QPainter painter(&image);
     const double sx = static_cast<double>(image.width()) / full.width();
@@ -46,6 +52,7 @@ DatasetModel::DatasetModel(QObject* parent) : QAbstractListModel(parent) {
   batch_.setSingleShot(true);
   batch_.setInterval(15);  // gather the rows a scroll asks for, newest first
   connect(&batch_, &QTimer::timeout, this, &DatasetModel::startPending);
+  makePlaceholder();
 }
 
 DatasetModel::~DatasetModel() {
@@ -65,11 +72,17 @@ void DatasetModel::setDataset(std::shared_ptr<const LoadedDataset> dataset) {
   endResetModel();
 }
 
+void DatasetModel::makePlaceholder() {
+  placeholder_ = QImage(side_, side_, QImage::Format_RGB32);
+  placeholder_.fill(QColor(225, 225, 225));
+}
+
 void DatasetModel::setThumbnailSize(int side) {
   if (side == side_) return;
   beginResetModel();
   ++generation_;
   side_ = side;
+  makePlaceholder();
   cache_.clear();
   pending_.clear();
   running_.clear();
@@ -92,7 +105,9 @@ QVariant DatasetModel::data(const QModelIndex& index, int role) const {
     case Qt::DecorationRole:
       if (const QImage* thumb = cache_.object(row)) return *thumb;
       requestThumbnail(row);
-      return {};
+      // A same-sized placeholder keeps the grid's uniform item size right before any
+      // thumbnail exists.
+      return placeholder_;
     case PathRole:
       return QString::fromStdString(sample.image.string());
     case ClassesRole: {

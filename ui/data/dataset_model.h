@@ -48,9 +48,11 @@ class DatasetModel : public QAbstractListModel {
  private:
   void requestThumbnail(int row) const;
   void startPending();
+  void makePlaceholder();
 
   std::shared_ptr<const LoadedDataset> dataset_;
   int side_ = 96;
+  QImage placeholder_;
   mutable QCache<int, QImage> cache_;
   mutable QSet<int> pending_;
   QSet<int> running_;

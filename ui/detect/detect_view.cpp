@@ -48,7 +48,7 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
           [this](const QString& checkpoint, const QStringList& names, int inputSize) {
             modelReady_ = true;
             cachedKey_.clear();
-            loadedModel_ = checkpoint;
+            rebuildModelList();  // select the entry that was loaded
             modelInfo_->setText(tr("%1 · %2 classes · %3 px")
                                     .arg(QFileInfo(checkpoint).fileName())
                                     .arg(names.size())
@@ -356,6 +356,7 @@ void DetectView::showImage(int index) {
 void DetectView::loadModel(const QString& path) {
   modelReady_ = false;
   cachedKey_.clear();
+  loadedModel_ = path;
   modelInfo_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
   Q_EMIT statusMessage(tr("Loading model %1…").arg(QDir::toNativeSeparators(path)));
   rememberModel(path);

@@ -24,12 +24,16 @@ FollowedRun::FollowedRun(const QString& runDir, TrainingPlots* plots, QObject* p
   connect(follower_, &MetricsFollower::step, this, &FollowedRun::onStep);
   connect(follower_, &MetricsFollower::epoch, this, &FollowedRun::onEpoch);
   connect(follower_, &MetricsFollower::event, this, &FollowedRun::event);
-  follower_->follow(dir.filePath(QStringLiteral("metrics.jsonl")));
+}
+
+void FollowedRun::start() {
+  follower_->follow(QDir(runDir_).filePath(QStringLiteral("metrics.jsonl")));
 }
 
 void FollowedRun::onStep(const StepRecord& r) {
   plots_->addStep(plotRun_, r);
   lastStep_ = r.step;
+  Q_EMIT stepped(r.step);
   if (!scheduleDrawn_ && config_ && r.stepsPerEpoch > 0) {
     plots_->setSchedule(plotRun_, scheduleFor(*config_, r.stepsPerEpoch, r.totalSteps));
     scheduleDrawn_ = true;

@@ -20,8 +20,10 @@ class FollowedRun : public QObject {
   Q_OBJECT
 
  public:
-  /// Adds a run to `plots` and starts following `runDir`/metrics.jsonl.
+  /// Adds a run to `plots`; start() then reads `runDir`/metrics.jsonl and follows it.
   FollowedRun(const QString& runDir, TrainingPlots* plots, QObject* parent = nullptr);
+  /// Reads what the file holds (signals fire now, so connect first) and follows it.
+  void start();
 
   QString runDir() const { return runDir_; }
   int plotRun() const { return plotRun_; }
@@ -30,6 +32,7 @@ class FollowedRun : public QObject {
 
  Q_SIGNALS:
   void event(const yolo::ui::EventRecord& record);
+  void stepped(qint64 step);
 
  private:
   void onStep(const StepRecord& r);

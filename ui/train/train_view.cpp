@@ -370,8 +370,13 @@ void TrainView::openRunFolder(const QString& runDir) {
                                            e.message.isEmpty() ? e.event : e.message),
               e.event);
   });
+  connect(run, &FollowedRun::stepped, this, [this](qint64 step) {
+    // The step marker follows the live run when there is one, else the followed run.
+    if (!session_->isActive()) plots_->setCurrentStep(static_cast<double>(step));
+  });
   followed_.push_back(run);
   appendLog(tr("Following %1").arg(QDir::toNativeSeparators(runDir)), QStringLiteral("open"));
+  run->start();
   if (!session_->isActive()) {
     currentRunDir_ = runDir;
     Q_EMIT currentRunDirChanged(runDir);
