@@ -4,14 +4,17 @@
 #include <iostream>
 
 #include "app/cli/commands.h"
+#include "core/util/process_environment.h"
 #include "core/version.h"
 
 int main(int argc, char** argv) {
   using yolo::cli::Status;
-  CLI::App app{"YOLO Workbench command line: make digit-detection data, train YOLOv3 "
-               "detectors, detect and evaluate.\n"
-               "Exit status: 0 success, 1 error (the message names the file and problem), "
-               "2 usage error, 130 interrupted."};
+  yolo::ensurePassiveOpenMpWaiting(argv);
+  CLI::App app{
+      "YOLO Workbench command line: make digit-detection data, train YOLOv3 "
+      "detectors, detect and evaluate.\n"
+      "Exit status: 0 success, 1 error (the message names the file and problem), "
+      "2 usage error, 130 interrupted."};
   app.name("yolo-cli");
   app.set_version_flag("--version", std::string("yolo-cli ") + yolo::kVersion);
   app.require_subcommand(1);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/util/process_environment.h"
 #include "core/version.h"
 #include "ui/data/data_view.h"
 #include "ui/detect/detect_view.h"
@@ -78,6 +79,7 @@ GuiOptions parseArguments(const QCoreApplication& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  yolo::ensurePassiveOpenMpWaiting(argv);  // training shares the cores with the GUI thread
   if (wantsInfoOnly(argc, argv)) {
     QCoreApplication app(argc, argv);
     describeApplication();

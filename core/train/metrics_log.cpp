@@ -28,6 +28,8 @@ void addLoss(nlohmann::json& j, const LossValues& v, const std::string& prefix) 
 nlohmann::json toJson(const StepMetrics& m) {
   nlohmann::json j{{"type", "step"},
                    {"step", m.step},
+                   {"total_steps", m.totalSteps},
+                   {"steps_per_epoch", m.stepsPerEpoch},
                    {"epoch", m.epoch},
                    {"lr", m.lr},
                    {"images_per_s", m.imagesPerSecond},
