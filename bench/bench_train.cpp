@@ -27,6 +27,7 @@
 #include "core/data/generator.h"
 #include "core/train/run_config.h"
 #include "core/train/trainer.h"
+#include "core/util/process_environment.h"
 
 #ifndef YOLO_BENCH_SOURCE_DIR
 #define YOLO_BENCH_SOURCE_DIR "."
@@ -253,6 +254,8 @@ std::string loadAverage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // As yolo-cli and yolo-workbench run; the Python child inherits it, so both sides match.
+  yolo::ensurePassiveOpenMpWaiting(argv);
   const Options o = parseOptions(argc, argv);
   std::vector<Case> cases;
   for (const auto& m : o.models) {
@@ -273,8 +276,8 @@ int main(int argc, char** argv) {
     const fs::path data = makeDataset(root / "data", images);
     std::printf(
         "training throughput, %d torch threads, %d loader threads, %d warm-up steps, "
-        "%d train images, best of %d round(s)\n",
-        o.threads, o.workers, o.warmup, images, o.rounds);
+        "%d train images, best of %d round(s), OMP_WAIT_POLICY=%s (both sides)\n",
+        o.threads, o.workers, o.warmup, images, o.rounds, std::getenv("OMP_WAIT_POLICY"));
     std::printf("  ours: the whole Trainer loop; PyTorch: %s on random input (step only)\n",
                 referenceScript().filename().c_str());
     if (!problem.empty()) std::printf("  no PyTorch reference: %s\n", problem.c_str());
