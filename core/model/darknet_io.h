@@ -1,0 +1,123 @@
+#pragma once
+// Darknet interop: .weights files in and out, .cfg text in and out, so that COCO weights load
+// into our YOLOv3 / YOLOv3-tiny and our trained models run in Darknet and OpenCV DNN.
+//
+// Conventions both sides share (see docs/darknet.md):
+//  - BatchNorm divides by sqrt(var + 1e-6) (Darknet's .000001f; OpenCV's importer uses 1e-6);
+//    our ConvBlock uses that epsilon, so no conversion happens on load or save.
+//  - A conv with pad=1 pads kernel/2 on every side; tiny's stride-1 maxpool replicates the
+//    last row/column (yolov3_tiny.h).
+//  - Weights are float32 little-endian; per conv: BN beta, gamma, running mean, running var
+//    (or the conv bias when there is no BN), then the conv weights [out, in, k, k].
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "core/model/model_spec.h"
+#include "core/model/yolo_net.h"
+
+namespace yolo::model {
+
+/// The header of a .weights file. `seen` is 64-bit when (major*10 + minor) >= 2 and major and
+/// minor are both below 1000 (Darknet's rule in parser.c), 32-bit otherwise.
+struct DarknetWeightsHeader {
+  int32_t major = 0;
+  int32_t minor = 2;
+  int32_t revision = 0;
+  uint64_t seen = 0;  ///< images seen in training
+  /// Bytes the header takes on disk: 20 with a 64-bit `seen`, 16 with a 32-bit one.
+  std::size_t bytes() const;
+  bool seenIs64Bit() const;
+};
+
+/// What happened to one conv of the model during a load.
+struct DarknetLayerLoad {
+  int index = 0;            ///< 0-based position in convsInDarknetOrder()
+  std::string description;  ///< e.g. "conv 12: 3x3/1 256->512 bn leaky"
+  bool loaded = false;
+  std::string reason;  ///< why it was skipped (empty when loaded)
+};
+
+/// Result of loadDarknetWeights(): the header and, per conv of the model, loaded or skipped.
+struct DarknetLoadReport {
+  std::filesystem::path file;
+  DarknetWeightsHeader header;
+  int fileNumClasses = 0;  ///< class count the file's output convs were trained for
+  std::vector<DarknetLayerLoad> layers;
+
+  int loadedCount() const;
+  int skippedCount() const;
+  /// Several lines: the file, its header, counts, and one line per skipped layer.
+  std::string summary() const;
+};
+
+struct DarknetLoadOptions {
+  /// false (strict): any difference between file and model is an error. true (transfer
+  /// learning): convs whose shape differs from the file's (the output convs, when the class
+  /// count differs) keep their current weights and are listed as skipped in the report.
+  bool skipMismatchedLayers = false;
+  /// Class count the file was trained for; 0 = infer it from the file size (the only part of
+  /// the file whose size depends on it is the output convs).
+  int fileNumClasses = 0;
+};
+
+/// Loads a .weights file into `net` (layer order = net.convsInDarknetOrder()). Everything is
+/// read and checked into temporaries first and copied into `net` only when the whole file is
+/// good, so on any error `net` is unchanged. Throws std::runtime_error naming the file, the
+/// layer / byte offset, what was expected and what was found: truncated file, trailing bytes,
+/// weights of another architecture, another class count (unless skipMismatchedLayers).
+DarknetLoadReport loadDarknetWeights(YoloNetImpl& net, const std::filesystem::path& weights,
+                                     const DarknetLoadOptions& options = {});
+
+/// Writes `net`'s weights as a Darknet .weights file (version 0.2.0, 64-bit seen), atomically.
+void saveDarknetWeights(YoloNetImpl& net, const std::filesystem::path& weights,
+                        const DarknetWeightsHeader& header = {});
+
+/// The Darknet cfg our model corresponds to: [net] with width/height = spec().inputSize, then
+/// the exact layer sequence of yolov3.cfg / yolov3-tiny.cfg with filters = 3 * (5 + classes),
+/// [yolo] sections that list our anchors with masks 0,1,2 / 3,4,5 / 6,7,8 (per scale in
+/// stride order), so Darknet and OpenCV decode with the anchors we trained with.
+std::string darknetCfgText(const YoloNetImpl& net);
+
+/// Writes DIR/<name>.cfg, DIR/<name>.weights, DIR/<name>.names (each atomically; DIR is
+/// created) for `net`, readable by Darknet and cv::dnn::readNetFromDarknet. Throws
+/// std::invalid_argument when classNames.size() != numClasses.
+void saveDarknet(YoloNetImpl& net, const std::vector<std::string>& classNames,
+                 const std::filesystem::path& dir, const std::string& name);
+
+/// What a Darknet cfg describes, as far as our models go.
+struct DarknetCfg {
+  ModelSpec spec;  ///< architecture, numClasses, inputSize (width), anchors (per scale)
+  int width = 0, height = 0;
+  /// For each [yolo] section in file order, its mask; standard yolov3-tiny.cfg has 3,4,5 and
+  /// 1,2,3 (which our models cannot express: spec.anchors then takes the masked anchors).
+  std::vector<std::vector<int>> masks;
+};
+
+/// Parses cfg text (yolov3.cfg, yolov3-tiny.cfg or one darknetCfgText() wrote) and checks its
+/// layer sequence against our YOLOv3 / YOLOv3-tiny. `source` names the text in errors. Throws
+/// std::runtime_error with the line number for an unknown section, a bad value, or a layer
+/// that differs from our architecture (what was expected, what was found).
+DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source = "<cfg>");
+DarknetCfg readDarknetCfg(const std::filesystem::path& cfg);
+
+/// Builds the model a cfg describes and loads the weights into it (strict).
+std::shared_ptr<YoloNetImpl> loadDarknet(const std::filesystem::path& cfg,
+                                         const std::filesystem::path& weights,
+                                         DarknetLoadReport* report = nullptr);
+
+/// How many leading convs of convsInDarknetOrder() form the backbone that freezing holds:
+/// 52 (Darknet-53) for yolov3; 7 (the 16..1024-channel convs before the heads) for
+/// yolov3-tiny.
+int backboneConvCount(const std::string& architecture);
+
+/// Turns requires_grad off (frozen) or on for the backbone's parameters. Its BatchNorm keeps
+/// updating running statistics unless the caller puts those modules in eval mode.
+void setBackboneFrozen(YoloNetImpl& net, bool frozen);
+
+}  // namespace yolo::model
