@@ -40,6 +40,23 @@ std::vector<std::size_t> epochOrder(std::size_t n, uint64_t runSeed, int64_t epo
   return order;
 }
 
+torch::Tensor toNetworkBoxes(const std::vector<Box>& boxes, const infer::LetterboxGeometry& g,
+                             int inputSize) {
+  std::vector<float> flat;
+  flat.reserve(boxes.size() * 5);
+  const float limit = static_cast<float>(inputSize);
+  for (const Box& b : boxes) {
+    const float x1 = std::clamp(g.toNetworkX(b.x1), 0.f, limit);
+    const float y1 = std::clamp(g.toNetworkY(b.y1), 0.f, limit);
+    const float x2 = std::clamp(g.toNetworkX(b.x2), 0.f, limit);
+    const float y2 = std::clamp(g.toNetworkY(b.y2), 0.f, limit);
+    if (x2 - x1 < 1.f || y2 - y1 < 1.f) continue;
+    flat.insert(flat.end(), {x1, y1, x2, y2, static_cast<float>(b.classId)});
+  }
+  return torch::from_blob(flat.data(), {static_cast<int64_t>(flat.size() / 5), 5}, torch::kFloat32)
+      .clone();
+}
+
 DetectionDataset::DetectionDataset(std::vector<Sample> samples, int inputSize,
                                    AugmentSwitches augment)
     : samples_(std::move(samples)), inputSize_(inputSize), augment_(augment) {}
@@ -66,21 +83,7 @@ TrainingExample DetectionDataset::get(std::size_t index, bool augment, uint64_t 
           .to(torch::kFloat32)
           .div_(255.0f);
 
-  std::vector<float> flat;
-  flat.reserve(boxes.size() * 5);
-  const float limit = static_cast<float>(inputSize_);
-  for (const Box& b : boxes) {
-    const float x1 = std::clamp(g.toNetworkX(b.x1), 0.f, limit);
-    const float y1 = std::clamp(g.toNetworkY(b.y1), 0.f, limit);
-    const float x2 = std::clamp(g.toNetworkX(b.x2), 0.f, limit);
-    const float y2 = std::clamp(g.toNetworkY(b.y2), 0.f, limit);
-    if (x2 - x1 < 1.f || y2 - y1 < 1.f) continue;
-    flat.insert(flat.end(), {x1, y1, x2, y2, static_cast<float>(b.classId)});
-  }
-  torch::Tensor boxTensor =
-      torch::from_blob(flat.data(), {static_cast<int64_t>(flat.size() / 5), 5}, torch::kFloat32)
-          .clone();
-  return {tensor.contiguous(), boxTensor};
+  return {tensor.contiguous(), toNetworkBoxes(boxes, g, inputSize_)};
 }
 
 }  // namespace yolo::data

@@ -8,6 +8,7 @@
 
 #include "core/data/augment.h"
 #include "core/data/box.h"
+#include "core/infer/letterbox.h"
 
 namespace yolo::data {
 
@@ -16,6 +17,12 @@ struct TrainingExample {
   torch::Tensor image;  ///< [3,S,S] float32 RGB in 0..1
   torch::Tensor boxes;  ///< [N,5] float32 x1,y1,x2,y2,class in network-input pixels
 };
+
+/// `boxes` (image pixels) moved into the letterboxed network input `geometry` describes:
+/// [N,5] float32 x1,y1,x2,y2,class in network-input pixels, clipped to the input; boxes left
+/// under 1 pixel wide or high are dropped.
+torch::Tensor toNetworkBoxes(const std::vector<Box>& boxes, const infer::LetterboxGeometry& geometry,
+                             int inputSize);
 
 class DetectionDataset {
  public:

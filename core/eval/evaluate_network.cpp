@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/data/detection_dataset.h"
 #include "core/infer/letterbox.h"
 #include "core/infer/postprocess.h"
 
@@ -61,8 +62,14 @@ EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data
       geometries.push_back(g);
       sizes.push_back(bgr.size());
     }
-    const auto candidates =
-        infer::decodeCandidates(net.forward(infer::toInputTensor(inputs, device)), net);
+    const auto raw = net.forward(infer::toInputTensor(inputs, device));
+    if (options.onBatch) {
+      std::vector<torch::Tensor> truth;
+      for (size_t k = 0; k < geometries.size(); ++k)
+        truth.push_back(data::toNetworkBoxes(samples[first + k].boxes, geometries[k], inputSize));
+      options.onBatch(raw, truth);
+    }
+    const auto candidates = infer::decodeCandidates(raw, net);
     for (size_t k = 0; k < candidates.size(); ++k) {
       detections.push_back(infer::toDetections(
           infer::postprocess(candidates[k], geometries[k], sizes[k].width, sizes[k].height, detect),

@@ -22,6 +22,13 @@ struct NetworkEvalOptions {
   /// Called after each batch with (images done, images in all); return false to stop: the
   /// result then covers the images done so far.
   std::function<bool(int done, int total)> progress;
+  /// Called with each batch's raw network outputs (before decoding) and the ground truth
+  /// of its images as the training data pipeline letterboxes it (per image [N,5]
+  /// x1,y1,x2,y2,class in network-input pixels, data::toNetworkBoxes): the trainer takes the
+  /// validation loss from the same forward pass.
+  std::function<void(const std::vector<torch::Tensor>& raw,
+                     const std::vector<torch::Tensor>& groundTruth)>
+      onBatch;
 };
 
 /// Runs `net` (on whatever device its parameters are) over `samples` and evaluates the

@@ -13,6 +13,8 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 constexpr const char* kHeaderKey = "yolo_workbench_header";
+constexpr const char* kModelKey = "model";            // the weights to detect with
+constexpr const char* kLiveModelKey = "live_model";  // the weights training continues from
 
 nlohmann::json stateToJson(const CheckpointState& s) {
   return {{"step", s.step},
@@ -78,20 +80,55 @@ torch::serialize::InputArchive openArchive(const fs::path& path) {
   return archive;
 }
 
+torch::serialize::OutputArchive weightsArchive(torch::nn::Module& model) {
+  // Flat "a.b.weight" keys (not Module::save's nested archives) so loading can check every
+  // tensor by its full name before touching the model.
+  torch::serialize::OutputArchive weights;
+  for (const auto& item : model.named_parameters(/*recurse=*/true))
+    weights.write(item.key(), item.value(), /*is_buffer=*/false);
+  for (const auto& item : model.named_buffers(/*recurse=*/true))
+    weights.write(item.key(), item.value(), /*is_buffer=*/true);
+  return weights;
+}
+
+// Pairs each tensor of `model` with its stored value; throws on the first missing or
+// mis-shaped one.
+void collectCopies(const fs::path& path, torch::serialize::InputArchive& weights,
+                   torch::nn::Module& model,
+                   std::vector<std::pair<torch::Tensor, torch::Tensor>>& copies) {
+  auto collect = [&](const std::string& name, const torch::Tensor& target, bool isBuffer) {
+    torch::Tensor stored;
+    if (!weights.try_read(name, stored, isBuffer)) {
+      throw std::runtime_error(path.string() + ": checkpoint has no tensor '" + name +
+                               "' (a different model?)");
+    }
+    if (stored.sizes() != target.sizes()) {
+      std::ostringstream msg;
+      msg << path.string() << ": tensor '" << name << "' has shape " << stored.sizes()
+          << ", the model expects " << target.sizes()
+          << " (different architecture or class count?)";
+      throw std::runtime_error(msg.str());
+    }
+    copies.emplace_back(target, stored);
+  };
+  for (const auto& item : model.named_parameters(/*recurse=*/true))
+    collect(item.key(), item.value(), false);
+  for (const auto& item : model.named_buffers(/*recurse=*/true))
+    collect(item.key(), item.value(), true);
+}
+
 }  // namespace
 
 void saveCheckpoint(const fs::path& path, const CheckpointHeader& header, torch::nn::Module& model,
-                    torch::optim::Optimizer* optimizer) {
+                    torch::optim::Optimizer* optimizer, torch::nn::Module* averaged) {
   torch::serialize::OutputArchive archive;
   archive.write(kHeaderKey, c10::IValue(headerToText(header)));
-  // Flat "a.b.weight" keys (not Module::save's nested archives) so loading can check every
-  // tensor by its full name before touching the model.
-  torch::serialize::OutputArchive modelArchive;
-  for (const auto& item : model.named_parameters(/*recurse=*/true))
-    modelArchive.write(item.key(), item.value(), /*is_buffer=*/false);
-  for (const auto& item : model.named_buffers(/*recurse=*/true))
-    modelArchive.write(item.key(), item.value(), /*is_buffer=*/true);
-  archive.write("model", modelArchive);
+  torch::serialize::OutputArchive inferenceWeights = weightsArchive(averaged ? *averaged : model);
+  archive.write(kModelKey, inferenceWeights);
+  if (averaged) {
+    torch::serialize::OutputArchive liveWeights = weightsArchive(model);
+    archive.write(kLiveModelKey, liveWeights);
+  }
   if (optimizer) {
     torch::serialize::OutputArchive optimizerArchive;
     optimizer->save(optimizerArchive);
@@ -106,35 +143,25 @@ CheckpointHeader readCheckpointHeader(const fs::path& path) {
 }
 
 CheckpointHeader loadCheckpoint(const fs::path& path, torch::nn::Module& model,
-                                torch::optim::Optimizer* optimizer) {
+                                torch::optim::Optimizer* optimizer, torch::nn::Module* averaged) {
   auto archive = openArchive(path);
   CheckpointHeader header = headerFromArchive(archive, path);
 
-  torch::serialize::InputArchive modelArchive;
-  if (!archive.try_read("model", modelArchive)) {
+  torch::serialize::InputArchive inferenceWeights;
+  if (!archive.try_read(kModelKey, inferenceWeights)) {
     throw std::runtime_error(path.string() + ": checkpoint holds no model weights");
   }
-  // Check every tensor before copying any, so a mismatch leaves `model` as it was.
-  torch::NoGradGuard noGrad;
+  // Check every tensor before copying any, so a mismatch leaves the modules as they were.
   std::vector<std::pair<torch::Tensor, torch::Tensor>> copies;
-  auto collect = [&](const std::string& name, torch::Tensor& target, bool isBuffer) {
-    torch::Tensor stored;
-    if (!modelArchive.try_read(name, stored, isBuffer)) {
-      throw std::runtime_error(path.string() + ": checkpoint has no tensor '" + name +
-                               "' (a different model?)");
-    }
-    if (stored.sizes() != target.sizes()) {
-      std::ostringstream msg;
-      msg << path.string() << ": tensor '" << name << "' has shape " << stored.sizes()
-          << ", the model expects " << target.sizes()
-          << " (different architecture or class count?)";
-      throw std::runtime_error(msg.str());
-    }
-    copies.emplace_back(target, stored);
-  };
-  for (auto& item : model.named_parameters(/*recurse=*/true))
-    collect(item.key(), item.value(), false);
-  for (auto& item : model.named_buffers(/*recurse=*/true)) collect(item.key(), item.value(), true);
+  if (averaged) {
+    torch::serialize::InputArchive liveWeights;
+    const bool hasLive = archive.try_read(kLiveModelKey, liveWeights);
+    collectCopies(path, hasLive ? liveWeights : inferenceWeights, model, copies);
+    collectCopies(path, inferenceWeights, *averaged, copies);
+  } else {
+    collectCopies(path, inferenceWeights, model, copies);
+  }
+  torch::NoGradGuard noGrad;
   for (auto& [target, stored] : copies) target.copy_(stored);
 
   if (optimizer) {

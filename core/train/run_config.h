@@ -30,6 +30,10 @@ struct CheckpointPolicy {
 struct RunConfig {
   std::string preset = "custom";     ///< the preset this config started from (informative)
   model::ModelSpec model;            ///< architecture, classes, input size, anchors, init
+  /// Darknet .weights a new run starts from (empty = none; ignored on resume). Convs whose
+  /// shape differs (the output convs, for another class count) keep their fresh init.
+  std::string pretrainedWeights;
+  int freezeBackboneEpochs = 0;      ///< backbone convs not trained for the first N epochs
 
   std::string classesFile;           ///< names file, one class per line (mnist.names)
   std::string trainAnnotations;      ///< annotation file, `path x1,y1,x2,y2,class ...` per line
@@ -42,6 +46,9 @@ struct RunConfig {
   double lrEnd = 1e-6;
   double warmupEpochs = 2;
   double weightDecay = 0;
+  /// Decay of the exponential moving average of the weights that validation, mAP and the
+  /// saved "model" weights use (0 = off: the live weights, as the original tutorial).
+  double emaDecay = 0.999;
 
   double anchorIouThreshold = 0.3;   ///< label assignment: anchor responsible above this IoU
   double ignoreIouThreshold = 0.5;   ///< background anchors above this IoU are not penalised

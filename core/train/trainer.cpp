@@ -11,11 +11,13 @@
 #include "core/data/batch_loader.h"
 #include "core/data/detection_dataset.h"
 #include "core/eval/evaluate_network.h"
+#include "core/model/darknet_io.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/metrics_log.h"
 #include "core/train/training_step.h"
+#include "core/train/weight_average.h"
 
 namespace yolo::train {
 namespace fs = std::filesystem;
@@ -57,6 +59,7 @@ struct Trainer::Impl {
   std::unique_ptr<data::DetectionDataset> testSet;
   std::shared_ptr<model::YoloNetImpl> net;
   std::unique_ptr<torch::optim::Adam> optimizer;
+  std::unique_ptr<WeightAverage> average;  ///< null when config.emaDecay == 0
   LrSchedule schedule;
   int64_t stepsPerEpoch = 0;
   int64_t plannedSteps = 0;
@@ -70,7 +73,12 @@ struct Trainer::Impl {
   bool stopRequested = false;
   std::atomic<bool> paused{false};
 
+  bool resumedRun = false;
+  std::string pretrainedReport;  ///< DarknetLoadReport::summary(), logged when the run starts
+  bool backboneFrozen = false;
+
   void setUp(bool resuming) {
+    resumedRun = resuming;
     if (const auto problems = validate(config); !problems.empty()) {
       std::string all;
       for (const auto& p : problems) all += "\n  - " + p;
@@ -125,7 +133,8 @@ struct Trainer::Impl {
 
     fs::create_directories(runDir);
     if (resuming) {
-      const CheckpointHeader header = loadCheckpoint(runDir / "last.pt", *net, optimizer.get());
+      const CheckpointHeader header =
+          loadCheckpoint(runDir / "last.pt", *net, optimizer.get(), averagedModule());
       state = header.state;
     } else {
       saveRunConfig(config, runDir / "config.json");
@@ -137,15 +146,31 @@ struct Trainer::Impl {
   void freshModelAndOptimizer() {
     torch::manual_seed(config.seed);
     net = model::createModel(config.model);
+    backboneFrozen = false;
+    // Transfer learning: only a new run starts from Darknet weights; a resume has its own.
+    if (!resumedRun && !config.pretrainedWeights.empty()) {
+      model::DarknetLoadOptions options;
+      options.skipMismatchedLayers = true;
+      pretrainedReport =
+          model::loadDarknetWeights(*net, config.pretrainedWeights, options).summary();
+    }
     net->to(device);
     optimizer = std::make_unique<torch::optim::Adam>(
         net->parameters(),
         torch::optim::AdamOptions(config.lrInit).weight_decay(config.weightDecay));
+    average = config.emaDecay > 0 ? std::make_unique<WeightAverage>(*net, config.emaDecay) : nullptr;
   }
+
+  torch::nn::Module* averagedModule() { return average ? &average->net() : nullptr; }
+
+  // The weights validation, mAP and best.pt use: the average when there is one.
+  model::YoloNetImpl& evaluatedNet() { return average ? average->net() : *net; }
 
   CheckpointHeader header() const { return {1, config, classNames, state}; }
 
-  void saveLast() { saveCheckpoint(runDir / "last.pt", header(), *net, optimizer.get()); }
+  void saveLast() {
+    saveCheckpoint(runDir / "last.pt", header(), *net, optimizer.get(), averagedModule());
+  }
 
   void emit(const TrainingObserver& observer, const std::string& event,
             const std::string& message) {
@@ -182,7 +207,9 @@ struct Trainer::Impl {
   std::optional<LossValues> validationLoss() {
     if (!testSet) return std::nullopt;
     torch::NoGradGuard noGrad;
-    net->eval();
+    model::YoloNetImpl& evaluated = evaluatedNet();
+    const bool wasTraining = evaluated.is_training();
+    evaluated.eval();
     data::BatchLoader loader(*testSet, data::epochOrder(testSet->size(), config.seed, 0, false),
                              config.batchSize, config.dataWorkers, /*augment=*/false, config.seed,
                              0, collate());
@@ -190,21 +217,32 @@ struct Trainer::Impl {
     int64_t batches = 0;
     while (auto batch = loader.next()) {
       if (!batch->images.defined()) continue;
-      const LossValues v = evaluateLoss(*net, *batch, config, device);
+      const LossValues v = evaluateLoss(evaluated, *batch, config, device);
       accumulate(sum, v, 1.0);
       ++batches;
     }
-    net->train();
+    evaluated.train(wasTraining);
     if (batches == 0) return std::nullopt;
     scale(sum, 1.0 / static_cast<double>(batches));
     return sum;
   }
 
-  // mAP@0.5 on the test set every config.evalEveryEpochs epochs and after the last one.
-  std::optional<double> testMap50(const TrainingObserver& observer, int epoch) {
-    if (!testSet || config.evalEveryEpochs <= 0) return std::nullopt;
+  struct TestSetFigures {
+    std::optional<LossValues> validation;
+    std::optional<double> map50;
+  };
+
+  // Validation loss after every epoch; mAP@0.5 every config.evalEveryEpochs epochs and after
+  // the last one. When both are due, one forward pass over the test set gives both.
+  TestSetFigures evaluateTestSet(const TrainingObserver& observer, int epoch) {
+    if (!testSet) return {};
     const bool lastEpoch = state.step >= plannedSteps;
-    if (!lastEpoch && (epoch + 1) % config.evalEveryEpochs != 0) return std::nullopt;
+    const bool mapDue =
+        config.evalEveryEpochs > 0 && (lastEpoch || (epoch + 1) % config.evalEveryEpochs == 0);
+    if (!mapDue) return {validationLoss(), std::nullopt};
+
+    LossValues lossSum;
+    int64_t batches = 0;
     eval::NetworkEvalOptions options;
     options.batchSize = config.batchSize;
     // A stop request during evaluation cuts it short rather than waiting for all images.
@@ -212,17 +250,30 @@ struct Trainer::Impl {
       std::lock_guard<std::mutex> lock(controlMutex);
       return !stopRequested;
     };
+    options.onBatch = [&](const std::vector<torch::Tensor>& raw,
+                          const std::vector<torch::Tensor>& groundTruth) {
+      accumulate(lossSum, lossOfOutputs(evaluatedNet(), raw, groundTruth, config), 1.0);
+      ++batches;
+    };
+    TestSetFigures figures;
     try {
-      return eval::evaluateNetwork(*net, testSet->samples(), classNames, options).map50;
+      figures.map50 =
+          eval::evaluateNetwork(evaluatedNet(), testSet->samples(), classNames, options).map50;
     } catch (const std::exception& e) {
       emit(observer, "data_warning", std::string("mAP evaluation skipped: ") + e.what());
-      return std::nullopt;
+      return {validationLoss(), std::nullopt};
     }
+    if (batches > 0) {
+      scale(lossSum, 1.0 / static_cast<double>(batches));
+      figures.validation = lossSum;
+    }
+    return figures;
   }
 
   void rollBack(const TrainingObserver& observer, const std::string& why) {
     if (fs::exists(runDir / "last.pt")) {
-      const CheckpointHeader h = loadCheckpoint(runDir / "last.pt", *net, optimizer.get());
+      const CheckpointHeader h =
+          loadCheckpoint(runDir / "last.pt", *net, optimizer.get(), averagedModule());
       state = h.state;
       state.badStepsInRow = 0;
       emit(observer, "rolled_back",
@@ -238,6 +289,20 @@ struct Trainer::Impl {
     pauseRequested = true;
   }
 
+  // The backbone takes no gradient for the first config.freezeBackboneEpochs epochs. Its
+  // BatchNorm statistics still follow the new data (the module stays in train mode).
+  void freezeBackboneFor(const TrainingObserver& observer, int epoch) {
+    const bool frozen = epoch < config.freezeBackboneEpochs;
+    if (frozen == backboneFrozen) return;
+    model::setBackboneFrozen(*net, frozen);
+    backboneFrozen = frozen;
+    const int convs = model::backboneConvCount(config.model.architecture);
+    emit(observer, frozen ? "backbone_frozen" : "backbone_unfrozen",
+         "backbone (" + std::to_string(convs) + " convs) " +
+             (frozen ? "frozen until epoch " + std::to_string(config.freezeBackboneEpochs + 1)
+                     : "trained from epoch " + std::to_string(epoch + 1) + " on"));
+  }
+
   TrainingOutcome run(const TrainingObserver& observer) {
     emit(observer, "started",
          "training " + config.model.architecture + " at " + std::to_string(config.model.inputSize) +
@@ -245,6 +310,7 @@ struct Trainer::Impl {
              std::to_string(plannedSteps) + " steps" +
              (state.step > 0 ? ", resuming at step " + std::to_string(state.step) : ""));
     for (const auto& w : dataWarnings) emit(observer, "data_warning", w);
+    if (!pretrainedReport.empty() && state.step == 0) emit(observer, "pretrained", pretrainedReport);
     net->train();
     const auto runStart = Clock::now();
     const int64_t stepAtStart = state.step;
@@ -252,6 +318,7 @@ struct Trainer::Impl {
     while (state.step < plannedSteps) {
       const int epoch = state.epoch;
       const auto epochStart = Clock::now();
+      freezeBackboneFor(observer, epoch);
       data::BatchLoader loader(
           *trainSet, data::epochOrder(trainSet->size(), config.seed, epoch, true), config.batchSize,
           config.dataWorkers, /*augment=*/true, config.seed, epoch, collate(), state.stepInEpoch);
@@ -286,6 +353,7 @@ struct Trainer::Impl {
         state.badStepsInRow = 0;
         ++state.step;
         ++state.stepInEpoch;
+        if (average) average->update(*net, state.step);
 
         const double stepSeconds = seconds(Clock::now() - stepStart);
         StepMetrics m;
@@ -327,8 +395,9 @@ struct Trainer::Impl {
     EpochMetrics em;
     em.epoch = epoch + 1;
     em.step = state.step;
-    em.validation = validationLoss();
-    em.map50 = testMap50(observer, epoch);
+    TestSetFigures figures = evaluateTestSet(observer, epoch);
+    em.validation = std::move(figures.validation);
+    em.map50 = figures.map50;
     em.seconds = seconds(Clock::now() - epochStart);
     if (state.stepInEpoch >= stepsPerEpoch) {
       state.epoch = epoch + 1;
@@ -354,7 +423,7 @@ struct Trainer::Impl {
       emit(observer, "checkpoint", "saved last.pt after epoch " + std::to_string(epoch + 1));
     }
     if (isBest || !fs::exists(runDir / "best.pt")) {
-      saveCheckpoint(runDir / "best.pt", header(), *net, nullptr);
+      saveCheckpoint(runDir / "best.pt", header(), evaluatedNet(), nullptr);
       if (isBest) {
         emit(observer, "best",
              "best.pt: " + config.checkpoints.bestBy + " " + std::to_string(*metric) +

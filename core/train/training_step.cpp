@@ -3,6 +3,9 @@
 #include <atomic>
 #include <cmath>
 #include <limits>
+#include <mutex>
+
+#include <malloc.h>
 
 #include "core/data/yolo_targets.h"
 #include "core/train/yolo_loss.h"
@@ -17,6 +20,13 @@ YoloLossOptions lossOptionsOf(const model::YoloNetImpl& net, const RunConfig& co
   o.ignoreIouThreshold = static_cast<float>(config.ignoreIouThreshold);
   o.ignoreWithAllBoxes = config.ignoreWithAllBoxes;
   return o;
+}
+
+TargetOptions targetOptionsOf(const model::YoloNetImpl& net, const RunConfig& config) {
+  TargetOptions options = TargetOptions::fromSpec(net.spec());
+  options.anchorIouThreshold = static_cast<float>(config.anchorIouThreshold);
+  options.maxBoxesPerScale = config.maxBoxesPerScale;
+  return options;
 }
 
 YoloTargets targetsOf(const data::Batch& batch, torch::Device device) {
@@ -43,22 +53,43 @@ LossValues valuesOf(const LossBreakdown& loss) {
 }
 
 bool allGradientsFinite(model::YoloNetImpl& net) {
-  // One reduction over all gradients instead of a sync per tensor.
+  // One reduction over all gradients instead of a sync per tensor. A NaN or an infinity in a
+  // gradient makes its plain sum NaN or infinite too, so no abs() copy of each is needed.
   std::vector<torch::Tensor> sums;
   for (const auto& p : net.parameters()) {
-    if (p.grad().defined()) sums.push_back(p.grad().abs().sum());
+    if (p.grad().defined()) sums.push_back(p.grad().sum());
   }
   if (sums.empty()) return true;
-  return torch::stack(sums).sum().isfinite().item<bool>();
+  return torch::stack(sums).isfinite().all().item<bool>();
+}
+
+// optimizer.zero_grad() in libtorch 1.13 fills every gradient with zeros, and backward then
+// adds into them. Dropping them instead (PyTorch's set_to_none) lets backward write fresh ones
+// without the fill. Adam skips a parameter without a gradient where it would otherwise decay
+// its moments with a zero one, but every parameter of a YOLO net gets a gradient every step.
+void dropGradients(torch::optim::Optimizer& optimizer) {
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& p : group.params()) p.mutable_grad() = torch::Tensor();
+  }
+}
+
+// A step allocates and frees the same large activations every time. glibc hands blocks over
+// 32 MiB (and, once freed, the top of the heap) back to the kernel, so each step faulted its
+// activations in afresh: about a sixth of a yolov3-tiny step's CPU time went to page faults.
+// Keeping freed memory in the heap makes the process hold its peak footprint, which
+// training reaches on its first step anyway.
+void keepFreedMemoryInHeap() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  });
 }
 
 }  // namespace
 
 BatchLoaderCollate makeTargetCollate(const model::YoloNetImpl& net, const RunConfig& config) {
-  TargetOptions options = TargetOptions::fromSpec(net.spec());
-  options.anchorIouThreshold = static_cast<float>(config.anchorIouThreshold);
-  options.maxBoxesPerScale = config.maxBoxesPerScale;
-  return [options](data::Batch& batch) {
+  return [options = targetOptionsOf(net, config)](data::Batch& batch) {
     std::vector<ImageTargets> perImage;
     perImage.reserve(batch.boxes.size());
     for (const auto& boxes : batch.boxes) perImage.push_back(buildTargets(boxes, options));
@@ -71,7 +102,8 @@ BatchLoaderCollate makeTargetCollate(const model::YoloNetImpl& net, const RunCon
 std::optional<LossValues> trainStep(model::YoloNetImpl& net, torch::optim::Optimizer& optimizer,
                                     const data::Batch& batch, const RunConfig& config,
                                     torch::Device device) {
-  optimizer.zero_grad();
+  keepFreedMemoryInHeap();
+  dropGradients(optimizer);
   const auto raw = net.forward(batch.images.to(device));
   LossBreakdown loss = computeLoss(raw, targetsOf(batch, device), lossOptionsOf(net, config));
   if (gInjectedNonFiniteSteps > 0) {
@@ -79,12 +111,12 @@ std::optional<LossValues> trainStep(model::YoloNetImpl& net, torch::optim::Optim
     loss.total = loss.total * std::numeric_limits<float>::quiet_NaN();
   }
   if (!std::isfinite(loss.total.item<double>())) {
-    optimizer.zero_grad();
+    dropGradients(optimizer);
     return std::nullopt;
   }
   loss.total.backward();
   if (!allGradientsFinite(net)) {
-    optimizer.zero_grad();
+    dropGradients(optimizer);
     return std::nullopt;
   }
   optimizer.step();
@@ -96,6 +128,20 @@ LossValues evaluateLoss(model::YoloNetImpl& net, const data::Batch& batch, const
   torch::NoGradGuard noGrad;
   const auto raw = net.forward(batch.images.to(device));
   return valuesOf(computeLoss(raw, targetsOf(batch, device), lossOptionsOf(net, config)));
+}
+
+LossValues lossOfOutputs(const model::YoloNetImpl& net, const std::vector<torch::Tensor>& raw,
+                         const std::vector<torch::Tensor>& groundTruth, const RunConfig& config) {
+  TORCH_CHECK(!raw.empty(), "lossOfOutputs: no network outputs");
+  const TargetOptions options = targetOptionsOf(net, config);
+  std::vector<ImageTargets> perImage;
+  perImage.reserve(groundTruth.size());
+  for (const auto& boxes : groundTruth) perImage.push_back(buildTargets(boxes, options));
+  YoloTargets targets = stackTargets(perImage);
+  const torch::Device device = raw.front().device();
+  for (auto& t : targets.labels) t = t.to(device);
+  for (auto& t : targets.bboxes) t = t.to(device);
+  return valuesOf(computeLoss(raw, targets, lossOptionsOf(net, config)));
 }
 
 void accumulate(LossValues& sum, const LossValues& v, double weight) {

@@ -29,6 +29,12 @@ std::optional<LossValues> trainStep(model::YoloNetImpl& net, torch::optim::Optim
 LossValues evaluateLoss(model::YoloNetImpl& net, const data::Batch& batch, const RunConfig& config,
                         torch::Device device);
 
+/// The loss of raw network outputs (eval mode, any grad mode) against per-image ground
+/// truth ([N,5] x1,y1,x2,y2,class in network-input pixels): validation from a forward pass
+/// made for something else (the mAP evaluation).
+LossValues lossOfOutputs(const model::YoloNetImpl& net, const std::vector<torch::Tensor>& raw,
+                         const std::vector<torch::Tensor>& groundTruth, const RunConfig& config);
+
 /// sum += weight * v, component by component.
 void accumulate(LossValues& sum, const LossValues& v, double weight);
 void scale(LossValues& values, double factor);

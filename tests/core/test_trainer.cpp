@@ -104,6 +104,36 @@ TEST_F(TrainerTest, RunWritesConfigMetricsAndCheckpoints) {
   EXPECT_EQ(countLines(run / "metrics.jsonl", "\"event\":\"finished\""), 1);
 }
 
+TEST_F(TrainerTest, ValidationLossIsTheSameWhetherOrNotItSharesTheMapForwardPass) {
+  // With mAP due, the validation loss comes from the evaluation's forward pass; without,
+  // from its own pass over the test set. Same weights, same images: the same figures.
+  yolo::test::ScratchDir dir;
+  auto firstEpoch = [&](int evalEveryEpochs, const std::string& name) {
+    RunConfig config = tinyRun(dir.path());
+    config.evalEveryEpochs = evalEveryEpochs;
+    torch::manual_seed(3);
+    Trainer trainer(config, dir.path() / name);
+    std::vector<EpochMetrics> epochs;
+    TrainingObserver observer;
+    observer.onEpoch = [&](const EpochMetrics& m) {
+      epochs.push_back(m);
+      trainer.stop();
+    };
+    trainer.run(observer);
+    EXPECT_EQ(epochs.size(), 1u);
+    return epochs.front();
+  };
+  const EpochMetrics shared = firstEpoch(1, "shared");
+  const EpochMetrics own = firstEpoch(0, "own");
+  ASSERT_TRUE(shared.map50.has_value());
+  ASSERT_FALSE(own.map50.has_value());
+  ASSERT_TRUE(shared.validation && own.validation);
+  EXPECT_NEAR(shared.validation->total, own.validation->total,
+              1e-4 * std::abs(own.validation->total));
+  EXPECT_NEAR(shared.validation->conf, own.validation->conf, 1e-4 * std::abs(own.validation->conf));
+  ASSERT_EQ(shared.validation->giouPerScale.size(), 2u);
+}
+
 TEST_F(TrainerTest, StopThenResumeContinuesAtTheSameStepLrAndData) {
   yolo::test::ScratchDir dir;
   const RunConfig config = tinyRun(dir.path());
