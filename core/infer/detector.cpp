@@ -9,6 +9,7 @@
 
 #include "core/infer/letterbox.h"
 #include "core/infer/postprocess.h"
+#include "core/model/fold_batchnorm.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
 
@@ -48,6 +49,9 @@ struct Detector::Impl {
   std::vector<std::string> classNames;
   std::shared_ptr<model::YoloNetImpl> net;
   torch::Device device{torch::kCPU};
+  // [1, 3, S, S] float, channels-last, on the CPU: letterboxRgbFloatInto() writes straight
+  // into its memory (NHWC), reused for every image.
+  torch::Tensor input;
 
   // The last image's network output, so refilter() needs no network run.
   torch::Tensor candidates;  // [K, 5 + C] CPU, see decodeCandidates()
@@ -78,12 +82,19 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   train::loadCheckpoint(file, *impl.net, /*optimizer=*/nullptr);
   impl.net->to(impl.device);
   impl.net->eval();
+  // This network is the Detector's own, never trained: fold BatchNorm into the convs (one
+  // elementwise pass less per conv) and keep weights and activations channels-last, which
+  // oneDNN's CPU convolutions run without reorders (bench/bench_inference.cpp measures it).
+  model::foldBatchNorm(*impl.net);
+  model::convertToChannelsLast(*impl.net);
+  impl.input = torch::empty({1, 3, spec.inputSize, spec.inputSize},
+                            torch::TensorOptions().dtype(torch::kFloat))
+                   .contiguous(torch::MemoryFormat::ChannelsLast);
   {
     // The first forward pass sets up kernels and memory pools (about a second on a CPU);
     // pay it here so detect() times are steady from the first image.
     torch::InferenceMode guard;
-    impl.net->forward(torch::zeros({1, 3, spec.inputSize, spec.inputSize},
-                                   torch::TensorOptions().device(impl.device)));
+    impl.net->forward(torch::zeros_like(impl.input).to(impl.device));
   }
 
   impl.classNames = header.classNames;
@@ -96,11 +107,11 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
 std::vector<Detection> Detector::detect(const cv::Mat& image, const DetectOptions& options) {
   Impl& impl = *impl_;
   const cv::Mat bgr = toBgr8(image);
-  LetterboxGeometry geometry;
-  const cv::Mat rgb = letterboxRgb(bgr, impl.net->spec().inputSize, &geometry);
+  const LetterboxGeometry geometry =
+      letterboxRgbFloatInto(bgr, impl.net->spec().inputSize, impl.input.data_ptr<float>());
   {
     torch::InferenceMode guard;
-    const auto heads = impl.net->forward(toInputTensor({rgb}, impl.device));
+    const auto heads = impl.net->forward(impl.input.to(impl.device));
     impl.candidates = decodeCandidates(heads, *impl.net).front();
   }
   impl.geometry = geometry;

@@ -1,6 +1,7 @@
 #include "core/infer/letterbox.h"
 
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 #include <string>
 
@@ -73,6 +74,45 @@ cv::Mat letterboxRgb(const cv::Mat& bgr, int inputSize, LetterboxGeometry* geome
   }
   if (geometry) *geometry = g;
   return out;
+}
+
+LetterboxGeometry letterboxRgbFloatInto(const cv::Mat& bgr, int inputSize, float* dst) {
+  if (bgr.type() != CV_8UC3)
+    throw std::invalid_argument("letterboxRgbFloatInto expects 8-bit BGR, got type " +
+                                std::to_string(bgr.type()));
+  const LetterboxGeometry g = LetterboxGeometry::compute(bgr.cols, bgr.rows, inputSize);
+  // v / 255.f through a table: the same float as dividing the byte, without a division.
+  static const std::array<float, 256> toUnit = [] {
+    std::array<float, 256> t{};
+    for (int v = 0; v < 256; ++v) t[static_cast<size_t>(v)] = static_cast<float>(v) / 255.f;
+    return t;
+  }();
+  const float pad = toUnit[kLetterboxPad];
+  cv::Mat out(inputSize, inputSize, CV_32FC3, dst);
+  // Only the borders get the pad colour; the inside is written once below.
+  const auto fill = [&](int x, int y, int w, int h) {
+    if (w > 0 && h > 0) out(cv::Rect(x, y, w, h)).setTo(cv::Scalar::all(pad));
+  };
+  fill(0, 0, inputSize, g.offsetY);
+  fill(0, g.offsetY + g.resizedHeight, inputSize, inputSize - g.offsetY - g.resizedHeight);
+  fill(0, g.offsetY, g.offsetX, g.resizedHeight);
+  fill(g.offsetX + g.resizedWidth, g.offsetY, inputSize - g.offsetX - g.resizedWidth,
+       g.resizedHeight);
+
+  cv::Mat resized = bgr;
+  if (g.resizedWidth != bgr.cols || g.resizedHeight != bgr.rows)
+    cv::resize(bgr, resized, cv::Size(g.resizedWidth, g.resizedHeight), 0, 0, cv::INTER_LINEAR);
+  // BGR -> RGB and bytes -> 0..1 in the same pass.
+  for (int y = 0; y < g.resizedHeight; ++y) {
+    const uchar* s = resized.ptr<uchar>(y);
+    float* d = out.ptr<float>(g.offsetY + y) + 3 * g.offsetX;
+    for (int x = 0; x < g.resizedWidth; ++x, s += 3, d += 3) {
+      d[0] = toUnit[s[2]];
+      d[1] = toUnit[s[1]];
+      d[2] = toUnit[s[0]];
+    }
+  }
+  return g;
 }
 
 }  // namespace yolo::infer

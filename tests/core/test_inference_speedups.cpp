@@ -1,0 +1,224 @@
+// The inference-only rewrites (BatchNorm folding, channels-last, the one-pass letterbox) keep
+// the numbers, the Detector that uses them gives the same detections as the plain pipeline,
+// and the TorchScript export computes what our network, decode and NMS compute.
+
+#include <torch/script.h>
+#include <torch/torch.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/infer/detector.h"
+#include "core/infer/letterbox.h"
+#include "core/infer/postprocess.h"
+#include "core/model/calibrate_batchnorm.h"
+#include "core/model/fold_batchnorm.h"
+#include "core/model/torchscript_export.h"
+#include "core/model/yolo_net.h"
+#include "core/train/checkpoint.h"
+#include "tests/core/support.h"
+
+using namespace yolo;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kClasses = 3;
+
+/// A network with kaiming weights and BatchNorm statistics calibrated on random images, so
+/// eval-mode activations are of a sane size and the BatchNorms have something to fold.
+std::shared_ptr<model::YoloNetImpl> calibratedNet(const std::string& architecture, int size) {
+  model::ModelSpec spec = model::makeModelSpec(architecture, kClasses, size);
+  spec.init = "kaiming";
+  auto net = model::createModel(spec);
+  model::calibrateBatchNorm(*net, torch::rand({2, 3, size, size}));
+  return net;
+}
+
+/// An image with structure (shapes on noise), not a flat field.
+cv::Mat testImage(int width, int height) {
+  cv::Mat image(height, width, CV_8UC3);
+  cv::randu(image, 0, 255);
+  cv::rectangle(image, {width / 5, height / 4}, {width / 2, height * 3 / 4}, {20, 200, 40}, -1);
+  cv::circle(image, {width * 3 / 4, height / 2}, height / 5, {240, 240, 240}, -1);
+  return image;
+}
+
+std::vector<torch::Tensor> forward(model::YoloNetImpl& net, const torch::Tensor& x) {
+  torch::InferenceMode guard;
+  return net.forward(x);
+}
+
+void expectClose(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b,
+                 double tolerance) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].sizes(), b[i].sizes());
+    const double diff = (a[i] - b[i]).abs().max().item<double>();
+    EXPECT_LT(diff, tolerance) << "head " << i << " max abs difference " << diff;
+  }
+}
+
+class InferenceSpeedups : public test::SeededTest {};
+
+}  // namespace
+
+TEST_F(InferenceSpeedups, CalibratedNetworkHasSaneActivations) {
+  auto net = calibratedNet("yolov3-tiny", 128);
+  for (const auto& head : forward(*net, torch::rand({1, 3, 128, 128}))) {
+    const double std = head.std().item<double>();
+    EXPECT_GT(std, 0.05);
+    EXPECT_LT(std, 20.0);
+  }
+}
+
+TEST_F(InferenceSpeedups, FoldedBatchNormGivesTheSameRawOutputs) {
+  for (const auto& [architecture, size] :
+       std::vector<std::pair<std::string, int>>{{"yolov3-tiny", 128}, {"yolov3", 96}}) {
+    auto net = calibratedNet(architecture, size);
+    const auto x = torch::rand({1, 3, size, size});
+    const auto before = forward(*net, x);
+    const int bns = model::foldBatchNorm(*net);
+    EXPECT_EQ(bns, architecture == "yolov3" ? 72 : 11) << architecture;
+    EXPECT_EQ(model::foldBatchNorm(*net), 0) << "folding twice folds nothing";
+    for (const auto& block : net->convsInDarknetOrder()) EXPECT_FALSE(block->bn);
+    expectClose(before, forward(*net, x), 1e-4);
+
+    model::convertToChannelsLast(*net);
+    const auto channelsLast = forward(*net, x.contiguous(torch::MemoryFormat::ChannelsLast));
+    expectClose(before, channelsLast, 1e-4);
+  }
+}
+
+TEST_F(InferenceSpeedups, FoldedConvLeavesTheBlockAlone) {
+  auto net = calibratedNet("yolov3-tiny", 64);
+  const auto block = net->convsInDarknetOrder()[3];
+  const auto weight = block->conv->weight.clone();
+  const model::FoldedConv f = model::foldedConv(*block);
+  EXPECT_TRUE(block->bn);
+  EXPECT_TRUE(torch::equal(block->conv->weight, weight));
+  EXPECT_EQ(f.weight.sizes(), weight.sizes());
+  EXPECT_EQ(f.bias.size(0), weight.size(0));
+}
+
+TEST(Letterbox, FloatIntoEqualsLetterboxRgbOver255) {
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{640, 360}, {90, 300}, {128, 128}}) {
+    const cv::Mat image = testImage(w, h);
+    infer::LetterboxGeometry expectedGeometry;
+    const cv::Mat rgb = infer::letterboxRgb(image, 128, &expectedGeometry);
+    // Byte / 255.f, a true division per value (as toInputTensor's div_).
+    cv::Mat expected(128, 128, CV_32FC3);
+    for (int y = 0; y < 128; ++y)
+      for (int x = 0; x < 128 * 3; ++x)
+        expected.ptr<float>(y)[x] = static_cast<float>(rgb.ptr<uchar>(y)[x]) / 255.f;
+    cv::Mat actual(128, 128, CV_32FC3, cv::Scalar::all(-1));
+    const auto g = infer::letterboxRgbFloatInto(image, 128, actual.ptr<float>());
+    EXPECT_EQ(g.offsetX, expectedGeometry.offsetX);
+    EXPECT_EQ(g.offsetY, expectedGeometry.offsetY);
+    EXPECT_EQ(g.resizedWidth, expectedGeometry.resizedWidth);
+    EXPECT_EQ(cv::norm(actual, expected, cv::NORM_INF), 0.0) << w << "x" << h;
+  }
+}
+
+TEST_F(InferenceSpeedups, DetectorGivesTheDetectionsOfTheUnfoldedPipeline) {
+  test::ScratchDir dir;
+  const int size = 160;
+  auto net = calibratedNet("yolov3-tiny", size);
+  train::CheckpointHeader header;
+  header.config.model = net->spec();
+  header.classNames = {"a", "b", "c"};
+  train::saveCheckpoint(dir.path() / "last.pt", header, *net, nullptr);
+  auto detector = infer::Detector::load(dir.path(), "cpu", 1);
+
+  infer::DetectOptions options;
+  options.scoreThreshold = 0.2f;
+  const cv::Mat image = testImage(300, 200);
+  const auto ours = detector->detect(image, options);
+
+  // The plain pipeline on the unfolded network.
+  infer::LetterboxGeometry g;
+  const cv::Mat rgb = infer::letterboxRgb(image, size, &g);
+  std::vector<infer::Detection> reference;
+  {
+    torch::InferenceMode guard;
+    const auto heads = net->forward(infer::toInputTensor({rgb}, torch::kCPU));
+    const auto candidates = infer::decodeCandidates(heads, *net).front();
+    reference = infer::toDetections(
+        infer::postprocess(candidates, g, image.cols, image.rows, options), header.classNames);
+  }
+  ASSERT_GT(reference.size(), 2u) << "the test image should give some detections";
+  ASSERT_EQ(ours.size(), reference.size());
+  for (size_t i = 0; i < ours.size(); ++i) {
+    EXPECT_EQ(ours[i].classId, reference[i].classId) << i;
+    EXPECT_NEAR(ours[i].score, reference[i].score, 1e-5) << i;
+    EXPECT_NEAR(ours[i].x1, reference[i].x1, 1e-3) << i;
+    EXPECT_NEAR(ours[i].y1, reference[i].y1, 1e-3) << i;
+    EXPECT_NEAR(ours[i].x2, reference[i].x2, 1e-3) << i;
+    EXPECT_NEAR(ours[i].y2, reference[i].y2, 1e-3) << i;
+  }
+}
+
+TEST_F(InferenceSpeedups, TorchScriptExportMatchesNetworkDecodeAndNms) {
+  for (const auto& [architecture, size] :
+       std::vector<std::pair<std::string, int>>{{"yolov3-tiny", 128}, {"yolov3", 96}}) {
+    SCOPED_TRACE(architecture);
+    auto net = calibratedNet(architecture, size);
+    const std::vector<std::string> names{"a", "b", "c"};
+    model::TorchScriptExportOptions options;
+    options.withNms = true;
+    options.scoreThreshold = 0.2;
+    // Saved and loaded back: what a user gets from the file.
+    std::stringstream file;
+    model::buildTorchScriptModule(*net, names, options).save(file);
+    torch::jit::Module m = torch::jit::load(file);
+    EXPECT_EQ(m.attr("architecture").toStringRef(), architecture);
+    EXPECT_EQ(m.attr("input_size").toInt(), size);
+    EXPECT_EQ(m.attr("class_names").toListRef().size(), 3u);
+
+    const auto x = torch::rand({1, 3, size, size});
+    const auto expectedHeads = forward(*net, x);
+    torch::InferenceMode guard;
+    const auto heads = m.run_method("network", x).toTensorVector();
+    expectClose(expectedHeads, heads, 1e-4);
+
+    // decoded(): corners instead of centres, otherwise decodeCandidates' rows.
+    const auto decoded = m.run_method("decoded", x).toTensor();
+    // Decoded from the module's own heads: the head check above covers the folding, this
+    // one the decode arithmetic alone.
+    const auto all = infer::decodeCandidates(heads, *net, /*minScore=*/0.f).front();
+    ASSERT_EQ(decoded.sizes(), all.sizes());
+    const auto c = all.narrow(1, 0, 2), half = all.narrow(1, 2, 2) / 2;
+    const auto corners = torch::cat({c - half, c + half, all.narrow(1, 4, 1 + kClasses)}, 1);
+    // Relative: untrained boxes reach thousands of pixels.
+    EXPECT_TRUE(torch::allclose(decoded, corners, /*rtol=*/1e-4, /*atol=*/1e-3))
+        << (decoded - corners).abs().max().item<double>();
+
+    // forward() with NMS: postprocess() with an identity letterbox.
+    const auto final = m.forward({x}).toTensor();
+    infer::LetterboxGeometry identity = infer::LetterboxGeometry::compute(size, size, size);
+    infer::DetectOptions detectOptions;
+    detectOptions.scoreThreshold = 0.2f;
+    const auto expected = infer::postprocess(all, identity, size, size, detectOptions);
+    ASSERT_EQ(final.dim(), 2);
+    ASSERT_EQ(final.size(1), 6);
+    ASSERT_GT(expected.size(), 0);
+    ASSERT_EQ(final.size(0), expected.size());
+    EXPECT_TRUE(torch::allclose(final.narrow(1, 0, 4), expected.boxes, 1e-4, 1e-3));
+    EXPECT_LT((final.select(1, 4) - expected.scores).abs().max().item<double>(), 1e-5);
+    EXPECT_TRUE(torch::equal(final.select(1, 5).to(torch::kLong), expected.classes));
+  }
+}
+
+TEST_F(InferenceSpeedups, TorchScriptExportRejectsWrongClassNamesAndBadInput) {
+  auto net = calibratedNet("yolov3-tiny", 64);
+  EXPECT_THROW(model::buildTorchScriptModule(*net, {"a"}), std::invalid_argument);
+  torch::jit::Module m = model::buildTorchScriptModule(*net, {"a", "b", "c"});
+  torch::InferenceMode guard;
+  EXPECT_THROW(m.forward({torch::rand({1, 3, 64, 50})}), std::exception);
+  EXPECT_THROW(m.forward({torch::rand({2, 3, 64, 64})}), std::exception);
+  EXPECT_EQ(m.forward({torch::rand({1, 3, 64, 64})}).toTensor().sizes(),
+            (std::vector<int64_t>{3 * (4 * 4 + 2 * 2), 5 + kClasses}));
+}
