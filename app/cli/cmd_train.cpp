@@ -32,8 +32,8 @@ void onInterrupt(int) {
 
 struct TrainOptions {
   std::string configFile, presetName, dataDir, outDir, resumeDir;
-  std::string architecture, device;
-  int inputSize = 0, batch = 0, epochs = 0, threads = -1;
+  std::string architecture, device, weights;
+  int inputSize = 0, batch = 0, epochs = 0, threads = -1, freezeBackboneEpochs = -1;
   int64_t maxSteps = -1;
   double lrInit = 0;
 };
@@ -64,6 +64,8 @@ train::RunConfig buildConfig(const TrainOptions& o) {
   if (o.lrInit > 0) config.lrInit = o.lrInit;
   if (!o.device.empty()) config.device = o.device;
   if (o.threads >= 0) config.threads = o.threads;
+  if (!o.weights.empty()) config.pretrainedWeights = o.weights;
+  if (o.freezeBackboneEpochs >= 0) config.freezeBackboneEpochs = o.freezeBackboneEpochs;
   if (config.warmupEpochs >= config.epochs) config.warmupEpochs = 0;
   return config;
 }
@@ -163,6 +165,8 @@ void addTrainCommand(CLI::App& app) {
       "Examples:\n"
       "  yolo-cli train --preset cpu-fast --data datasets/generated/mnist --out runs/fast\n"
       "  yolo-cli train --resume runs/fast\n"
+      "  yolo-cli train --model yolov3-tiny --weights yolov3-tiny.weights --freeze-backbone-epochs 2"
+      " --data datasets/generated/mnist\n"
       "Ctrl-C stops after the current batch and saves last.pt; a second Ctrl-C exits at once.");
   auto* config = cmd->add_option("--config", options->configFile, "Run configuration JSON")
                      ->check(CLI::ExistingFile);
@@ -181,9 +185,17 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--lr-init", options->lrInit, "Peak learning rate");
   cmd->add_option("--device", options->device, "auto, cpu or cuda:N");
   cmd->add_option("--threads", options->threads, "Compute threads (0 = all cores)");
+  auto* weights =
+      cmd->add_option("--weights", options->weights,
+                      "Darknet .weights to start from (e.g. COCO yolov3.weights); convs whose "
+                      "shape differs (output convs) keep their fresh init")
+          ->check(CLI::ExistingFile);
+  auto* freeze = cmd->add_option("--freeze-backbone-epochs", options->freezeBackboneEpochs,
+                                 "Do not train the backbone for the first N epochs")
+                     ->check(CLI::NonNegativeNumber);
   auto* resume = cmd->add_option("--resume", options->resumeDir, "Continue the run in this folder")
                      ->check(CLI::ExistingDirectory);
-  resume->excludes(config)->excludes(preset);
+  resume->excludes(config)->excludes(preset)->excludes(weights)->excludes(freeze);
   cmd->callback([options] { runTraining(*options); });
 }
 

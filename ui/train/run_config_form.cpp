@@ -206,6 +206,16 @@ QWidget* RunConfigForm::buildAdvanced() {
   init_ = new QComboBox;
   init_->addItems({QStringLiteral("tutorial"), QStringLiteral("kaiming")});
   form->addRow(tr("Initialisation:"), init_);
+  // Transfer learning (docs/darknet.md): Darknet weights, output convs skipped if they differ.
+  pretrained_ = pathEdit(QStringLiteral("pretrainedWeights"));
+  pretrained_->setPlaceholderText(tr("none (Darknet .weights, e.g. COCO)"));
+  freezeEpochs_ = spin(0, 1000);
+  freezeEpochs_->setObjectName(QStringLiteral("freezeBackboneEpochs"));
+  freezeEpochs_->setPrefix(tr("freeze backbone "));
+  freezeEpochs_->setSuffix(tr(" epochs"));
+  auto* startFrom = withBrowse(pretrained_, false, tr("Darknet weights (*.weights)"));
+  static_cast<QHBoxLayout*>(startFrom->layout())->addWidget(freezeEpochs_);
+  form->addRow(tr("Start from weights:"), startFrom);
   weightDecay_ = sciEdit(QStringLiteral("weightDecay"));
   form->addRow(tr("Weight decay:"), weightDecay_);
   anchorIou_ = dspin(0, 1, 0.05, 2);
@@ -262,6 +272,8 @@ train::RunConfig RunConfigForm::config() const {
   }
   c.model.inputSize = inputSize_->value();
   c.model.init = init_->currentText().toStdString();
+  c.pretrainedWeights = pretrained_->text().toStdString();
+  c.freezeBackboneEpochs = freezeEpochs_->value();
   c.trainAnnotations = trainAnn_->text().toStdString();
   c.testAnnotations = testAnn_->text().toStdString();
   c.classesFile = classes_->text().toStdString();
@@ -298,6 +310,8 @@ void RunConfigForm::setConfig(const train::RunConfig& c) {
   architecture_->setCurrentText(str(c.model.architecture));
   inputSize_->setValue(c.model.inputSize);
   init_->setCurrentText(str(c.model.init));
+  pretrained_->setText(str(c.pretrainedWeights));
+  freezeEpochs_->setValue(c.freezeBackboneEpochs);
   trainAnn_->setText(str(c.trainAnnotations));
   testAnn_->setText(str(c.testAnnotations));
   classes_->setText(str(c.classesFile));

@@ -69,6 +69,8 @@ class RunConfigForm : public QWidget {
   QLineEdit* testAnn_ = nullptr;
   QLineEdit* classes_ = nullptr;
   QComboBox* init_ = nullptr;
+  QLineEdit* pretrained_ = nullptr;  ///< RunConfig::pretrainedWeights
+  QSpinBox* freezeEpochs_ = nullptr;
   QLineEdit* weightDecay_ = nullptr;
   QDoubleSpinBox* anchorIou_ = nullptr;
   QDoubleSpinBox* ignoreIou_ = nullptr;
