@@ -165,8 +165,8 @@ void addTrainCommand(CLI::App& app) {
       "Examples:\n"
       "  yolo-cli train --preset cpu-fast --data datasets/generated/mnist --out runs/fast\n"
       "  yolo-cli train --resume runs/fast\n"
-      "  yolo-cli train --model yolov3-tiny --weights yolov3-tiny.weights --freeze-backbone-epochs 2"
-      " --data datasets/generated/mnist\n"
+      "  yolo-cli train --model yolov3-tiny --weights yolov3-tiny.weights \\\n"
+      "      --freeze-backbone-epochs 2 --data datasets/generated/mnist\n"
       "Ctrl-C stops after the current batch and saves last.pt; a second Ctrl-C exits at once.");
   auto* config = cmd->add_option("--config", options->configFile, "Run configuration JSON")
                      ->check(CLI::ExistingFile);
