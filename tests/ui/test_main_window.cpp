@@ -1,5 +1,5 @@
-// MainWindow: views switch from menus, an image dropped anywhere opens Detect, settings
-// persist between launches.
+// MainWindow: views switch from menus, an image dropped anywhere opens Detect and shows
+// what the Detector finds in it, settings persist between launches.
 
 #include <QAction>
 #include <QDropEvent>
@@ -8,12 +8,17 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QtTest>
 
+#include "core/infer/detector.h"
+#include "tests/ui/support/certain_checkpoint.h"
+#include "ui/common/box_image_view.h"
 #include "ui/detect/detect_view.h"
 #include "ui/main_window.h"
 #include "ui/train/train_view.h"
@@ -29,8 +34,9 @@ QAction* actionWithShortcut(QWidget* window, const QKeySequence& keys) {
   return nullptr;
 }
 
-QString writeImage(const QTemporaryDir& dir, const QString& name) {
-  QImage image(64, 48, QImage::Format_RGB32);
+QString writeImage(const QTemporaryDir& dir, const QString& name, int width = 64,
+                   int height = 48) {
+  QImage image(width, height, QImage::Format_RGB32);
   image.fill(Qt::white);
   const QString path = dir.filePath(name);
   image.save(path);
@@ -106,6 +112,48 @@ class TestMainWindow : public QObject {
     QCOMPARE(window.views()->currentIndex(), static_cast<int>(MainWindow::kDetect));
     QCOMPARE(window.detectView()->imageCount(), 2);
     QCOMPARE(window.detectView()->currentImage(), 0);
+  }
+
+  void droppedImageShowsTheDetectorsBoxes() {
+    QTemporaryDir dir;
+    const QString checkpoint = QString::fromStdString(
+        yolo::test::writeCertainCheckpoint(dir.path().toStdString(), /*inputSize=*/64).string());
+    const QString image = writeImage(dir, QStringLiteral("digits.png"), 80, 64);
+    MainWindow window;
+    window.show();
+    window.showView(MainWindow::kData);
+    yolo::ui::DetectView* detect = window.detectView();
+    detect->loadModel(checkpoint);
+    QTRY_VERIFY_WITH_TIMEOUT(detect->modelReady(), 60000);
+    QSignalSpy shown(detect, &yolo::ui::DetectView::detectionsShown);
+
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(image)});
+    QVERIFY(dragAndDrop(&window, mime));
+    QCOMPARE(window.views()->currentIndex(), static_cast<int>(MainWindow::kDetect));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 60000);
+
+    // What the core Detector finds in the same file with the view's thresholds.
+    yolo::infer::DetectOptions options;
+    options.scoreThreshold = detect->settings().scoreThreshold;
+    options.iouThreshold = detect->settings().iouThreshold;
+    const auto expected = yolo::infer::Detector::load(checkpoint.toStdString(), "cpu")
+                              ->detect(yolo::infer::readImageOrThrow(image.toStdString()), options);
+    QVERIFY(!expected.empty());
+    const int n = static_cast<int>(expected.size());
+    QCOMPARE(shown.at(0).at(0).toInt(), n);
+    QCOMPARE(detect->detections().size(), n);
+    QCOMPARE(detect->table()->rowCount(), n);
+    QCOMPARE(detect->imageView()->boxes().size(), n);
+    for (int i = 0; i < n; ++i) {
+      const QRectF box = detect->imageView()->boxes()[i].rect;
+      QVERIFY(qAbs(box.left() - expected[i].x1) < 1e-3);
+      QVERIFY(qAbs(box.top() - expected[i].y1) < 1e-3);
+      QVERIFY(qAbs(box.right() - expected[i].x2) < 1e-3);
+      QVERIFY(qAbs(box.bottom() - expected[i].y2) < 1e-3);
+      QCOMPARE(detect->table()->item(i, 0)->text(), QString::fromStdString(expected[i].className));
+      QCOMPARE(detect->table()->item(i, 1)->text(), QString::number(expected[i].score, 'f', 3));
+    }
   }
 
   void dropOnAChildThatTakesTextStillOpensDetect() {

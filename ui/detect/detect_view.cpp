@@ -25,6 +25,7 @@
 
 #include "ui/common/box_image_view.h"
 #include "ui/common/class_colors.h"
+#include "ui/detect/compute_devices.h"
 #include "ui/detect/sketch_pad.h"
 
 namespace yolo::ui {
@@ -166,6 +167,17 @@ QWidget* DetectView::buildToolbar() {
     }
   });
   top->addWidget(model_);
+  auto* deviceLabel = new QLabel(tr("&Device:"));
+  top->addWidget(deviceLabel);
+  device_ = new QComboBox;
+  device_->setObjectName(QStringLiteral("device"));
+  device_->addItems(computeDevices());
+  device_->setToolTip(tr("Where the network runs; auto takes the first GPU when there is one"));
+  deviceLabel->setBuddy(device_);
+  connect(device_, &QComboBox::currentTextChanged, this, [this] {
+    if (!loadedModel_.isEmpty()) loadModel(loadedModel_);
+  });
+  top->addWidget(device_);
   modelInfo_ = new QLabel(tr("No model loaded"));
   modelInfo_->setObjectName(QStringLiteral("modelInfo"));
   top->addWidget(modelInfo_, 1);
@@ -360,7 +372,14 @@ void DetectView::loadModel(const QString& path) {
   modelInfo_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
   Q_EMIT statusMessage(tr("Loading model %1…").arg(QDir::toNativeSeparators(path)));
   rememberModel(path);
-  Q_EMIT loadRequested(path, QStringLiteral("auto"));
+  Q_EMIT loadRequested(path, device());
+}
+
+QString DetectView::device() const { return device_->currentText(); }
+
+void DetectView::setDevice(const QString& device) {
+  const int index = device_->findText(device);
+  if (index >= 0) device_->setCurrentIndex(index);
 }
 
 void DetectView::rememberModel(const QString& path) {
@@ -443,6 +462,7 @@ void DetectView::saveSettings(QSettings& s) const {
   s.setValue(QStringLiteral("detect/score"), settings().scoreThreshold);
   s.setValue(QStringLiteral("detect/nms"), settings().iouThreshold);
   s.setValue(QStringLiteral("detect/recentModels"), recentModels_);
+  s.setValue(QStringLiteral("detect/device"), device());
 }
 
 void DetectView::restoreSettings(const QSettings& s) {
@@ -451,6 +471,7 @@ void DetectView::restoreSettings(const QSettings& s) {
   d.iouThreshold = s.value(QStringLiteral("detect/nms"), d.iouThreshold).toFloat();
   setSettings(d);
   recentModels_ = s.value(QStringLiteral("detect/recentModels")).toStringList();
+  setDevice(s.value(QStringLiteral("detect/device"), QStringLiteral("auto")).toString());
   rebuildModelList();
 }
 

@@ -38,8 +38,13 @@ class DetectView : public QWidget {
   /// Adds the clipboard's image (or image files); false when it holds none.
   bool pasteFromClipboard();
 
-  /// Loads a checkpoint file or a run folder (best, else last) in the background.
+  /// Loads a checkpoint file or a run folder (best, else last) in the background, on
+  /// device().
   void loadModel(const QString& path);
+  /// Where models run: "auto", "cpu" or "cuda:N" (listed only when libtorch has CUDA).
+  QString device() const;
+  /// Chooses the device; a loaded model is loaded again there. Unknown names are ignored.
+  void setDevice(const QString& device);
   /// Offers the run's best.pt / last.pt in the model list.
   void setCurrentRunDir(const QString& runDir);
 
@@ -97,6 +102,7 @@ class DetectView : public QWidget {
   DetectionWorker* worker_ = nullptr;
 
   QComboBox* model_ = nullptr;
+  QComboBox* device_ = nullptr;
   QLabel* modelInfo_ = nullptr;
   QSlider* score_ = nullptr;
   QSlider* nms_ = nullptr;

@@ -148,7 +148,7 @@ int PlotPanel::addSeries(const QString& name, const QColor& color, Style style, 
 }
 
 void PlotPanel::append(int series, double x, double y) {
-  if (series < 0 || series >= seriesCount()) return;
+  if (series < 0 || series >= seriesCount() || series_[series]->removed) return;
   Series& s = *series_[series];
   if (!s.x.isEmpty() && x <= s.x.back()) {
     // The run went back (resumed from a checkpoint, rolled back after NaNs): the new points
@@ -164,7 +164,7 @@ void PlotPanel::append(int series, double x, double y) {
 }
 
 void PlotPanel::setData(int series, const QVector<double>& x, const QVector<double>& y) {
-  if (series < 0 || series >= seriesCount()) return;
+  if (series < 0 || series >= seriesCount() || series_[series]->removed) return;
   Series& s = *series_[series];
   s.x = x;
   s.y = y;
@@ -173,7 +173,7 @@ void PlotPanel::setData(int series, const QVector<double>& x, const QVector<doub
 }
 
 void PlotPanel::setSeriesVisible(int series, bool visible) {
-  if (series < 0 || series >= seriesCount()) return;
+  if (series < 0 || series >= seriesCount() || series_[series]->removed) return;
   Series& s = *series_[series];
   s.visible = visible;
   s.drawn->setVisible(visible);
@@ -198,6 +198,32 @@ void PlotPanel::clear() {
   dirty_ = true;
 }
 
+void PlotPanel::removeSeries(int series) {
+  if (series < 0 || series >= seriesCount() || series_[series]->removed) return;
+  Series& s = *series_[series];
+  if (s.raw) plot_->removeGraph(s.raw);
+  plot_->removeGraph(s.drawn);
+  s.raw = s.drawn = nullptr;
+  s.x.clear();
+  s.y.clear();
+  s.flushed = 0;
+  s.visible = false;
+  s.needsRebuild = false;
+  s.removed = true;
+  dirty_ = true;
+}
+
+void PlotPanel::renameSeries(int series, const QString& name) {
+  if (series < 0 || series >= seriesCount() || series_[series]->removed) return;
+  series_[series]->name = name;
+  series_[series]->drawn->setName(name);
+  dirty_ = true;
+}
+
+bool PlotPanel::seriesRemoved(int series) const {
+  return series >= 0 && series < seriesCount() && series_[series]->removed;
+}
+
 QString PlotPanel::seriesName(int series) const {
   return series >= 0 && series < seriesCount() ? series_[series]->name : QString();
 }
@@ -208,7 +234,7 @@ int PlotPanel::pointCount(int series) const {
 
 QVector<double> PlotPanel::drawnValues(int series) const {
   QVector<double> out;
-  if (series < 0 || series >= seriesCount()) return out;
+  if (series < 0 || series >= seriesCount() || series_[series]->removed) return out;
   const auto data = series_[series]->drawn->data();
   out.reserve(data->size());
   for (auto it = data->constBegin(); it != data->constEnd(); ++it) out.push_back(it->value);
@@ -235,7 +261,7 @@ void PlotPanel::setSmoothing(double weight) {
   }
   smoothLabel_->setText(QString::number(weight, 'f', 2));
   for (auto& s : series_) {
-    if (!s->smoothable) continue;
+    if (!s->smoothable || s->removed) continue;
     s->ema = EmaSmoother(weight);
     rebuildSmoothed(*s);
     if (s->raw) s->raw->setVisible(s->visible && weight > 0);
@@ -290,6 +316,7 @@ void PlotPanel::rebuildSmoothed(Series& s) {
 
 void PlotPanel::flushPending() {
   for (auto& s : series_) {
+    if (s->removed) continue;
     if (s->needsRebuild) {
       rebuildSmoothed(*s);
       continue;
@@ -311,7 +338,7 @@ void PlotPanel::flushPending() {
 void PlotPanel::fitAxes() {
   bool first = true;
   for (auto& s : series_) {
-    if (!s->visible || s->drawn->dataCount() == 0) continue;
+    if (s->removed || !s->visible || s->drawn->dataCount() == 0) continue;
     s->drawn->rescaleAxes(/*onlyEnlarge=*/!first);
     if (s->raw && s->raw->visible()) s->raw->rescaleAxes(/*onlyEnlarge=*/true);
     first = false;
@@ -344,6 +371,7 @@ bool PlotPanel::exportCsv(const QString& path, QString* error) const {
   out.setRealNumberPrecision(10);
   out << "series,x,y,smoothed\n";
   for (const auto& s : series_) {
+    if (s->removed) continue;
     const QVector<double> smooth = s->smoothable ? smoothed(s->y, smoothing_) : s->y;
     QString name = s->name;
     if (name.contains(QLatin1Char(',')) || name.contains(QLatin1Char('"'))) {

@@ -46,6 +46,12 @@ class PlotPanel : public QWidget {
   bool seriesVisible(int series) const;
   /// Removes every series and marker.
   void clear();
+  /// Takes one series off the plot (graphs and legend entry); the other series keep their
+  /// ids, and calls naming a removed series do nothing.
+  void removeSeries(int series);
+  bool seriesRemoved(int series) const;
+  /// The name in the legend and the CSV.
+  void renameSeries(int series, const QString& name);
 
   int seriesCount() const { return static_cast<int>(series_.size()); }
   QString seriesName(int series) const;
@@ -88,6 +94,7 @@ class PlotPanel : public QWidget {
     bool smoothable = true;
     bool visible = true;
     bool needsRebuild = false;  // points were replaced, not only appended
+    bool removed = false;       // graphs deleted; the slot stays so ids remain stable
   };
 
   void buildToolbar(const QString& title);

@@ -4,6 +4,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ui/plots/lr_curve.h"
@@ -69,9 +70,17 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
   layout->addWidget(splitter);
 }
 
-QString TrainingPlots::seriesName(const QString& base, int run) const {
-  const QString& label = runs_[run].label;
-  return label.isEmpty() || runs_.size() == 1 ? base : QStringLiteral("%1 · %2").arg(base, label);
+void TrainingPlots::relabel() {
+  const auto shown = std::count_if(runs_.begin(), runs_.end(),
+                                   [](const RunSeries& r) { return !r.removed; });
+  for (const RunSeries& r : runs_) {
+    if (r.removed) continue;
+    const bool withLabel = shown > 1 && !r.label.isEmpty();
+    for (const RunSeries::Named& n : r.named) {
+      n.panel->renameSeries(n.id, withLabel ? QStringLiteral("%1 · %2").arg(n.base, r.label)
+                                            : n.base);
+    }
+  }
 }
 
 int TrainingPlots::addRun(const QString& label) {
@@ -81,24 +90,24 @@ int TrainingPlots::addRun(const QString& label) {
   r.label = label;
   const Qt::PenStyle pen = runPen(run);
   using S = PlotPanel::Style;
-  r.total = loss_->addSeries(seriesName(tr("total"), run), runColor(kTotal, run), S::Line, pen);
-  r.giou = loss_->addSeries(seriesName(tr("giou"), run), runColor(kGiou, run), S::Line, pen);
-  r.conf = loss_->addSeries(seriesName(tr("conf"), run), runColor(kConf, run), S::Line, pen);
-  r.prob = loss_->addSeries(seriesName(tr("prob"), run), runColor(kProb, run), S::Line, pen);
-  auto val = [&](const QString& name, const QColor& c) {
-    return loss_->addSeries(seriesName(name, run), runColor(c, run), S::LineAndMarkers, pen,
-                            /*smoothable=*/false);
+  auto add = [&](PlotPanel* panel, const QString& base, const QColor& color, S style,
+                 bool smoothable) {
+    const int id = panel->addSeries(base, color, style, pen, smoothable);
+    r.named.push_back({panel, id, base});
+    return id;
   };
-  r.valTotal = val(tr("val total"), kTotal);
-  r.valGiou = val(tr("val giou"), kGiou);
-  r.valConf = val(tr("val conf"), kConf);
-  r.valProb = val(tr("val prob"), kProb);
-  r.lrPlanned = lr_->addSeries(seriesName(tr("planned"), run), runColor(kLr, run).lighter(160),
-                               S::Line, pen, /*smoothable=*/false);
-  r.lr = lr_->addSeries(seriesName(tr("lr"), run), runColor(kLr, run), S::Line, pen,
-                        /*smoothable=*/false);
-  r.map = map_->addSeries(seriesName(tr("mAP@0.5"), run), runColor(kMap, run), S::LineAndMarkers,
-                          pen, /*smoothable=*/false);
+  r.total = add(loss_, tr("total"), runColor(kTotal, run), S::Line, true);
+  r.giou = add(loss_, tr("giou"), runColor(kGiou, run), S::Line, true);
+  r.conf = add(loss_, tr("conf"), runColor(kConf, run), S::Line, true);
+  r.prob = add(loss_, tr("prob"), runColor(kProb, run), S::Line, true);
+  r.valTotal = add(loss_, tr("val total"), runColor(kTotal, run), S::LineAndMarkers, false);
+  r.valGiou = add(loss_, tr("val giou"), runColor(kGiou, run), S::LineAndMarkers, false);
+  r.valConf = add(loss_, tr("val conf"), runColor(kConf, run), S::LineAndMarkers, false);
+  r.valProb = add(loss_, tr("val prob"), runColor(kProb, run), S::LineAndMarkers, false);
+  r.lrPlanned = add(lr_, tr("planned"), runColor(kLr, run).lighter(160), S::Line, false);
+  r.lr = add(lr_, tr("lr"), runColor(kLr, run), S::Line, false);
+  r.map = add(map_, tr("mAP@0.5"), runColor(kMap, run), S::LineAndMarkers, false);
+  relabel();  // the first run's series gain its label once a second one is drawn
   return run;
 }
 
@@ -107,6 +116,23 @@ void TrainingPlots::clearRuns() {
   loss_->clear();
   lr_->clear();
   map_->clear();
+}
+
+void TrainingPlots::removeRun(int run) {
+  if (!hasRun(run)) return;
+  RunSeries& r = runs_[run];
+  for (int id : {r.total, r.giou, r.conf, r.prob, r.valTotal, r.valGiou, r.valConf, r.valProb})
+    loss_->removeSeries(id);
+  for (int id : r.perScale) loss_->removeSeries(id);
+  lr_->removeSeries(r.lr);
+  lr_->removeSeries(r.lrPlanned);
+  map_->removeSeries(r.map);
+  r.removed = true;
+  relabel();
+}
+
+bool TrainingPlots::hasRun(int run) const {
+  return run >= 0 && run < runCount() && !runs_[run].removed;
 }
 
 QString TrainingPlots::runLabel(int run) const {
@@ -121,17 +147,18 @@ void TrainingPlots::ensurePerScale(int run, int scales) {
   for (int part = 0; part < 3; ++part) {
     for (int s = 0; s < scales; ++s) {
       const QColor c = runColor(bases[part], run).lighter(115 + 25 * s);
-      const int id =
-          loss_->addSeries(seriesName(QStringLiteral("%1 s%2").arg(names[part]).arg(s), run), c,
-                           PlotPanel::Style::Line, Qt::DotLine);
+      const QString base = QStringLiteral("%1 s%2").arg(names[part]).arg(s);
+      const int id = loss_->addSeries(base, c, PlotPanel::Style::Line, Qt::DotLine);
       loss_->setSeriesVisible(id, perScale_);
       r.perScale.push_back(id);
+      r.named.push_back({loss_, id, base});
     }
   }
+  relabel();
 }
 
 void TrainingPlots::addStep(int run, const StepRecord& rec) {
-  if (run < 0 || run >= runCount()) return;
+  if (!hasRun(run)) return;
   const double x = static_cast<double>(rec.step);
   RunSeries& r = runs_[run];
   appendIfFinite(loss_, r.total, x, rec.total);
@@ -154,7 +181,7 @@ void TrainingPlots::addStep(int run, const StepRecord& rec) {
 }
 
 void TrainingPlots::addEpoch(int run, const EpochRecord& rec) {
-  if (run < 0 || run >= runCount()) return;
+  if (!hasRun(run)) return;
   const RunSeries& r = runs_[run];
   // Validation losses share the step axis with the training losses.
   const double x = static_cast<double>(rec.step);
@@ -166,7 +193,7 @@ void TrainingPlots::addEpoch(int run, const EpochRecord& rec) {
 }
 
 void TrainingPlots::setSchedule(int run, const train::LrSchedule& schedule) {
-  if (run < 0 || run >= runCount()) return;
+  if (!hasRun(run)) return;
   QVector<double> steps, rates;
   sampleLrCurve(schedule, steps, rates);
   lr_->setData(runs_[run].lrPlanned, steps, rates);

@@ -28,7 +28,13 @@ class TrainingPlots : public QWidget {
   /// A new run drawn over the others; `label` tells it apart in the legends.
   int addRun(const QString& label);
   void clearRuns();
+  /// Takes one run's curves off every plot; the other runs keep their indices, and points
+  /// later added to a removed run are dropped.
+  void removeRun(int run);
+  /// Runs ever added since the last clearRuns(), removed ones included (indices stay valid).
   int runCount() const { return static_cast<int>(runs_.size()); }
+  /// True for a run that was added and not removed.
+  bool hasRun(int run) const;
   QString runLabel(int run) const;
 
   void addStep(int run, const StepRecord& record);
@@ -52,9 +58,17 @@ class TrainingPlots : public QWidget {
     int valTotal = -1, valGiou = -1, valConf = -1, valProb = -1;
     QVector<int> perScale;  // giou/conf/prob per scale, created on first per-scale data
     int lr = -1, lrPlanned = -1, map = -1;
+    bool removed = false;
+    struct Named {
+      PlotPanel* panel;
+      int id;
+      QString base;  // "total", "val giou", ...; the run's label is added when runs overlay
+    };
+    std::vector<Named> named;
   };
 
-  QString seriesName(const QString& base, int run) const;
+  /// Names every series again: the run's label is added only while several runs are drawn.
+  void relabel();
   void ensurePerScale(int run, int scales);
 
   PlotPanel* loss_ = nullptr;

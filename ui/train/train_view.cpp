@@ -4,8 +4,10 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QAction>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -15,6 +17,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ui/plots/plot_panel.h"
@@ -129,6 +132,29 @@ void TrainView::buildUi() {
   auto* folderButtons = new QHBoxLayout;
   for (auto* b : {resumeRun_, openRun_, clearPlots_}) folderButtons->addWidget(b);
   controlsLayout->addLayout(folderButtons);
+  runList_ = new QListWidget;
+  runList_->setObjectName(QStringLiteral("plottedRuns"));
+  runList_->setToolTip(tr("Runs drawn on the plots; select one and press Remove (or Delete)"));
+  runList_->setMaximumHeight(runList_->fontMetrics().height() * 5);
+  runList_->setContextMenuPolicy(Qt::ActionsContextMenu);
+  removeRun_ = new QPushButton(tr("Remove from plots"));
+  removeRun_->setObjectName(QStringLiteral("removeRun"));
+  removeRun_->setToolTip(tr("Take the selected run's curves off the plots"));
+  removeRun_->setEnabled(false);
+  connect(removeRun_, &QPushButton::clicked, this, &TrainView::removeSelectedRun);
+  auto* removeAction = new QAction(tr("Remove from plots"), runList_);
+  removeAction->setShortcut(QKeySequence::Delete);
+  removeAction->setShortcutContext(Qt::WidgetShortcut);
+  connect(removeAction, &QAction::triggered, this, &TrainView::removeSelectedRun);
+  runList_->addAction(removeAction);
+  connect(runList_, &QListWidget::currentRowChanged, this,
+          [this](int row) { removeRun_->setEnabled(row >= 0); });
+  auto* runsRow = new QHBoxLayout;
+  runsRow->addWidget(new QLabel(tr("Runs on the plots:")));
+  runsRow->addStretch(1);
+  runsRow->addWidget(removeRun_);
+  controlsLayout->addLayout(runsRow);
+  controlsLayout->addWidget(runList_);
   progress_ = new QProgressBar;
   progress_->setObjectName(QStringLiteral("progress"));
   progress_->setRange(0, 1);
@@ -266,7 +292,8 @@ bool TrainView::resumeRunFolder(const QString& runDir) {
 }
 
 void TrainView::beginLiveRun(const QString& runDir, bool loadHistory) {
-  // A new live run gets clean plots; runs opened for comparison stay drawn under it.
+  // A new live run gets clean plots: runs opened before are taken off (Open run… draws
+  // them again over it).
   plots_->clearRuns();
   for (FollowedRun* f : followed_) {
     f->follower()->stop();  // no more points for a plot run index about to be reused
@@ -274,6 +301,7 @@ void TrainView::beginLiveRun(const QString& runDir, bool loadHistory) {
   }
   followed_.clear();
   liveRun_ = plots_->addRun(QFileInfo(runDir).fileName());
+  refreshRunList();
   scheduleDrawn_ = false;
   currentRunDir_ = runDir;
   progress_->setRange(0, 1);
@@ -308,12 +336,13 @@ void TrainView::stopTraining() {
 }
 
 void TrainView::onStep(const StepRecord& r) {
-  if (liveRun_ < 0) return;
-  plots_->addStep(liveRun_, r);
-  plots_->setCurrentStep(static_cast<double>(r.step));
-  if (!scheduleDrawn_ && r.stepsPerEpoch > 0) {
-    plots_->setSchedule(liveRun_, scheduleFor(liveConfig_, r.stepsPerEpoch, r.totalSteps));
-    scheduleDrawn_ = true;
+  if (liveRun_ >= 0) {  // -1: its curves were removed from the plots
+    plots_->addStep(liveRun_, r);
+    plots_->setCurrentStep(static_cast<double>(r.step));
+    if (!scheduleDrawn_ && r.stepsPerEpoch > 0) {
+      plots_->setSchedule(liveRun_, scheduleFor(liveConfig_, r.stepsPerEpoch, r.totalSteps));
+      scheduleDrawn_ = true;
+    }
   }
   if (r.totalSteps > 0) {
     // QProgressBar is int-based; steps fit comfortably.
@@ -332,8 +361,7 @@ void TrainView::onStep(const StepRecord& r) {
 }
 
 void TrainView::onEpoch(const EpochRecord& r) {
-  if (liveRun_ < 0) return;
-  plots_->addEpoch(liveRun_, r);
+  if (liveRun_ >= 0) plots_->addEpoch(liveRun_, r);
   QString text = tr("Epoch %1 done in %2").arg(r.epoch).arg(formatDuration(r.seconds));
   if (r.hasValidation()) text += tr(", val loss %1").arg(r.valTotal, 0, 'g', 4);
   if (r.hasMap()) text += tr(", mAP@0.5 %1").arg(r.map50, 0, 'f', 3);
@@ -375,6 +403,7 @@ void TrainView::openRunFolder(const QString& runDir) {
     if (!session_->isActive()) plots_->setCurrentStep(static_cast<double>(step));
   });
   followed_.push_back(run);
+  refreshRunList();
   appendLog(tr("Following %1").arg(QDir::toNativeSeparators(runDir)), QStringLiteral("open"));
   run->start();
   if (!session_->isActive()) {
@@ -395,6 +424,41 @@ void TrainView::clearPlots() {
     liveRun_ = plots_->addRun(QFileInfo(currentRunDir_).fileName());
     scheduleDrawn_ = false;
   }
+  refreshRunList();
+}
+
+void TrainView::removePlottedRun(int plotRun) {
+  if (!plots_->hasRun(plotRun)) return;
+  const auto it = std::find_if(followed_.begin(), followed_.end(),
+                               [plotRun](FollowedRun* f) { return f->plotRun() == plotRun; });
+  if (it != followed_.end()) {
+    (*it)->follower()->stop();
+    (*it)->deleteLater();
+    followed_.erase(it);
+  }
+  if (plotRun == liveRun_) liveRun_ = -1;  // training goes on; its points are not drawn
+  appendLog(tr("Removed %1 from the plots").arg(plots_->runLabel(plotRun)), QStringLiteral("plots"));
+  plots_->removeRun(plotRun);
+  refreshRunList();
+}
+
+void TrainView::removeSelectedRun() {
+  const QListWidgetItem* item = runList_->currentItem();
+  if (item) removePlottedRun(item->data(Qt::UserRole).toInt());
+}
+
+void TrainView::refreshRunList() {
+  const QSignalBlocker block(runList_);
+  runList_->clear();
+  for (int run = 0; run < plots_->runCount(); ++run) {
+    if (!plots_->hasRun(run)) continue;
+    QString text = plots_->runLabel(run);
+    if (run == liveRun_) text = tr("%1 (this run)").arg(text);
+    auto* item = new QListWidgetItem(text, runList_);
+    item->setData(Qt::UserRole, run);
+  }
+  runList_->setCurrentRow(-1);
+  removeRun_->setEnabled(false);
 }
 
 void TrainView::setDataFolder(const QString& folder) { form_->setDataFolder(folder); }

@@ -11,6 +11,7 @@
 #include "ui/train/training_session.h"
 
 class QLabel;
+class QListWidget;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
@@ -32,6 +33,8 @@ class TrainView : public QWidget {
   RunConfigForm* form() const { return form_; }
   TrainingPlots* plots() const { return plots_; }
   QPlainTextEdit* log() const { return log_; }
+  /// The runs drawn on the plots, one item each (item data: the plot run index).
+  QListWidget* runList() const { return runList_; }
   /// The problems that kept the last Start from running (empty when it ran).
   QString problemText() const;
   /// The folder of the live (or last) run; empty before any.
@@ -53,6 +56,11 @@ class TrainView : public QWidget {
   void chooseRunToResume();
   void chooseRunToOpen();
   void clearPlots();
+  /// Takes one run's curves off the plots (plot run index, see runList()); a followed run
+  /// stops being followed. The live run keeps training, undrawn until Clear plots.
+  void removePlottedRun(int plotRun);
+  /// Removes the run selected in runList().
+  void removeSelectedRun();
   void setDataFolder(const QString& folder);
 
  Q_SIGNALS:
@@ -71,6 +79,8 @@ class TrainView : public QWidget {
   void onStep(const StepRecord& r);
   void onEpoch(const EpochRecord& r);
   void onEvent(const EventRecord& e);
+  /// Lists the runs on the plots again (after one was added or removed).
+  void refreshRunList();
 
   TrainingSession* session_ = nullptr;
   RunConfigForm* form_ = nullptr;
@@ -86,6 +96,8 @@ class TrainView : public QWidget {
   QPushButton* resumeRun_ = nullptr;
   QPushButton* openRun_ = nullptr;
   QPushButton* clearPlots_ = nullptr;
+  QListWidget* runList_ = nullptr;
+  QPushButton* removeRun_ = nullptr;
 
   std::vector<FollowedRun*> followed_;
   int liveRun_ = -1;

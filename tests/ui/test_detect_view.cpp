@@ -1,0 +1,135 @@
+// DetectView with a checkpoint whose detections are known (tests/ui/support): the boxes and
+// table show what infer::Detector finds on the same image, the score and NMS sliders change
+// the number of boxes by re-filtering (no network run), and the device list offers what
+// libtorch can use.
+
+#include <QComboBox>
+#include <QImage>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "core/infer/detector.h"
+#include "tests/ui/support/certain_checkpoint.h"
+#include "ui/common/box_image_view.h"
+#include "ui/detect/detect_view.h"
+
+using yolo::ui::DetectView;
+
+namespace {
+
+yolo::infer::DetectOptions toOptions(const yolo::ui::DetectSettings& s) {
+  yolo::infer::DetectOptions o;
+  o.scoreThreshold = s.scoreThreshold;
+  o.iouThreshold = s.iouThreshold;
+  return o;
+}
+
+}  // namespace
+
+class TestDetectView : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  QString checkpoint_;
+  QString image_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(dir_.isValid());
+    checkpoint_ = QString::fromStdString(
+        yolo::test::writeCertainCheckpoint(dir_.path().toStdString(), /*inputSize=*/64).string());
+    QImage image(64, 64, QImage::Format_RGB32);
+    image.fill(Qt::white);
+    image_ = dir_.filePath(QStringLiteral("blank.png"));
+    QVERIFY(image.save(image_));
+  }
+
+  void slidersRefilterToWhatTheDetectorGives() {
+    DetectView view;
+    view.show();
+    QSignalSpy shown(&view, &DetectView::detectionsShown);
+    QSignalSpy networkRuns(&view, &DetectView::detectRequested);
+    QSignalSpy refilters(&view, &DetectView::refilterRequested);
+    view.setSettings(yolo::ui::DetectSettings{/*score=*/0.3f, /*iou=*/0.45f});
+    view.loadModel(checkpoint_);
+    QTRY_VERIFY_WITH_TIMEOUT(view.modelReady(), 60000);
+    QCOMPARE(view.openImages({image_}), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 60000);
+    QCOMPARE(networkRuns.count(), 1);
+
+    // The oracle: the same checkpoint and image through the core Detector.
+    auto detector = yolo::infer::Detector::load(checkpoint_.toStdString(), "cpu");
+    const auto first =
+        detector->detect(yolo::infer::readImageOrThrow(image_.toStdString()), toOptions(view.settings()));
+    QVERIFY(!first.empty());
+    QCOMPARE(view.detections().size(), static_cast<int>(first.size()));
+
+    auto* score = view.findChild<QSlider*>(QStringLiteral("scoreThreshold"));
+    auto* nms = view.findChild<QSlider*>(QStringLiteral("nmsThreshold"));
+    QVERIFY(score && nms);
+    // Each move waits for its result, so every move is one request.
+    const std::vector<std::pair<int, int>> moves{{65, 45}, {65, 95}, {30, 95}, {30, 5}, {95, 45}};
+    std::set<int> counts{view.detections().size()};
+    std::vector<int> shownCounts;
+    for (const auto& [s, n] : moves) {
+      const int before = static_cast<int>(shown.count());
+      score->setValue(s);
+      nms->setValue(n);
+      QTRY_VERIFY_WITH_TIMEOUT(shown.count() > before && view.table()->rowCount() ==
+                                                             view.detections().size(),
+                               30000);
+      // Both sliders moved before the first result came back: the last wish follows it.
+      const auto expected = detector->refilter(toOptions(view.settings()));
+      QTRY_COMPARE_WITH_TIMEOUT(view.detections().size(), static_cast<int>(expected.size()), 30000);
+      QCOMPARE(view.table()->rowCount(), static_cast<int>(expected.size()));
+      QCOMPARE(view.imageView()->boxes().size(), static_cast<int>(expected.size()));
+      counts.insert(static_cast<int>(expected.size()));
+      shownCounts.push_back(static_cast<int>(expected.size()));
+    }
+    QCOMPARE(networkRuns.count(), 1);  // thresholds never ran the network again
+    QVERIFY(refilters.count() >= static_cast<int>(moves.size()));
+    // The moves do change what is shown: a higher score threshold keeps fewer boxes, and a
+    // looser NMS keeps more of the overlapping ones.
+    QVERIFY2(counts.size() >= 3, "the sliders should give at least three different counts");
+    QVERIFY(shownCounts[0] < static_cast<int>(first.size()));  // score 0.65 < 0.30
+    QVERIFY(shownCounts[1] > shownCounts[0]);                  // NMS 0.95 > 0.45
+    QVERIFY(shownCounts[3] < shownCounts[2]);                  // NMS 0.05 < 0.95
+    QCOMPARE(shownCounts[4], 0);                               // no score reaches 0.95
+  }
+
+  void deviceListOffersAutoAndCpu() {
+    DetectView view;
+    auto* device = view.findChild<QComboBox*>(QStringLiteral("device"));
+    QVERIFY(device);
+    QCOMPARE(device->itemText(0), QStringLiteral("auto"));
+    QCOMPARE(device->itemText(1), QStringLiteral("cpu"));
+    for (int i = 2; i < device->count(); ++i)
+      QVERIFY(device->itemText(i).startsWith(QStringLiteral("cuda:")));
+
+    QSignalSpy loads(&view, &DetectView::loadRequested);
+    view.setDevice(QStringLiteral("cpu"));
+    view.loadModel(checkpoint_);
+    QCOMPARE(loads.count(), 1);
+    QCOMPARE(loads.at(0).at(1).toString(), QStringLiteral("cpu"));
+    QTRY_VERIFY_WITH_TIMEOUT(view.modelReady(), 60000);
+    // Choosing another device reloads the model there.
+    view.setDevice(QStringLiteral("auto"));
+    QCOMPARE(loads.count(), 2);
+    QCOMPARE(loads.at(1).at(0).toString(), checkpoint_);
+    QCOMPARE(loads.at(1).at(1).toString(), QStringLiteral("auto"));
+    QTRY_VERIFY_WITH_TIMEOUT(view.modelReady(), 60000);
+  }
+};
+
+QTEST_MAIN(TestDetectView)
+#include "test_detect_view.moc"
