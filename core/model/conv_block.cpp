@@ -2,7 +2,26 @@
 
 #include "core/model/conv_block.h"
 
+#include "core/model/fast_ops.h"
+
 namespace yolo::model {
+namespace {
+
+// BatchNormImplBase::forward's bookkeeping, then its batch_norm call fused with the
+// LeakyReLU: same values, gradients and running statistics as the two modules in a row, with
+// bn's parameters and buffers still the ones the state dict names.
+torch::Tensor batchNormLeaky(torch::nn::BatchNorm2dImpl& bn, const torch::Tensor& x) {
+  double factor = bn.options.momentum().value_or(0.0);
+  if (bn.options.track_running_stats() && bn.num_batches_tracked.defined()) {
+    torch::NoGradGuard noGrad;
+    bn.num_batches_tracked += 1;
+    if (!bn.options.momentum()) factor = 1.0 / bn.num_batches_tracked.item<double>();
+  }
+  return batchNormLeakyTraining(x, bn.weight, bn.bias, bn.running_mean, bn.running_var, factor,
+                                bn.options.eps(), /*slope=*/0.1);
+}
+
+}  // namespace
 
 ConvBlockImpl::ConvBlockImpl(const ConvBlockOptions& options_) : options(options_) {
   TORCH_CHECK(options.in_channels() > 0 && options.out_channels() > 0,
@@ -26,6 +45,7 @@ ConvBlockImpl::ConvBlockImpl(const ConvBlockOptions& options_) : options(options
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
   x = conv->forward(x);
+  if (bn && options.leaky() && bn->is_training()) return batchNormLeaky(*bn, x);
   if (bn) x = bn->forward(x);
   if (options.leaky()) x = torch::leaky_relu(x, /*negative_slope=*/0.1);
   return x;

@@ -2,15 +2,15 @@
 
 #include "core/model/yolov3_tiny.h"
 
+#include "core/model/fast_ops.h"
+
 #include <string>
 
 namespace yolo::model {
 
 torch::Tensor darknetMaxPoolStride1(const torch::Tensor& x) {
-  namespace F = torch::nn::functional;
   // Darknet skips out-of-image taps; for a max that equals replicating the edge.
-  const torch::Tensor padded = F::pad(x, F::PadFuncOptions({0, 1, 0, 1}).mode(torch::kReplicate));
-  return F::max_pool2d(padded, F::MaxPool2dFuncOptions(2).stride(1));
+  return maxPool2x2Stride1Replicate(x);
 }
 
 YoloV3TinyImpl::YoloV3TinyImpl(const ModelSpec& spec) : YoloNetImpl(spec) {
@@ -40,13 +40,12 @@ ConvBlock YoloV3TinyImpl::add(const std::string& name, const ConvBlockOptions& o
 std::vector<torch::Tensor> YoloV3TinyImpl::forward(torch::Tensor images) {
   namespace F = torch::nn::functional;
   checkInput(images);
-  const auto pool2 = F::MaxPool2dFuncOptions(2).stride(2);
   torch::Tensor x = images;
   torch::Tensor skip16;
   for (std::size_t i = 0; i < 5; ++i) {
     x = backbone_[i]->forward(x);
     if (i == 4) skip16 = x;  // Darknet layer 8, stride 16
-    x = F::max_pool2d(x, pool2);
+    x = maxPool2x2(x);
   }
   x = backbone_[5]->forward(x);
   x = darknetMaxPoolStride1(x);
