@@ -24,5 +24,6 @@ void addMakeDataCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 void addDetectCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
+void addExportCommand(CLI::App& app);
 
 }  // namespace yolo::cli

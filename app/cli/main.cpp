@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   yolo::ensurePassiveOpenMpWaiting(argv);
   CLI::App app{
       "YOLO Workbench command line: make digit-detection data, train YOLOv3 "
-      "detectors, detect and evaluate.\n"
+      "detectors, detect, evaluate and export.\n"
       "Exit status: 0 success, 1 error (the message names the file and problem), "
       "2 usage error, 130 interrupted."};
   app.name("yolo-cli");
@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   yolo::cli::addTrainCommand(app);
   yolo::cli::addDetectCommand(app);
   yolo::cli::addEvalCommand(app);
+  yolo::cli::addExportCommand(app);
 
   try {
     app.parse(argc, argv);
