@@ -4,9 +4,13 @@
 #include <stdexcept>
 
 #include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "core/model/darknet_io.h"
 #include "core/model/yolo_net.h"
+#include "core/train/checkpoint.h"
+#include "core/train/trainer.h"
 #include "core/util/atomic_file.h"
 #include "tests/core/support.h"
 
@@ -323,4 +327,64 @@ TEST_F(DarknetIo, CfgReaderTakesTheStandardTinyCfgAndRejectsStrangers) {
   badFilters.replace(badFilters.find("filters=255"), 11, "filters=254");
   e = errorOf([&] { parseDarknetCfg(badFilters, "x.cfg"); });
   EXPECT_NE(e.find("expects [convolutional] filters=255"), std::string::npos) << e;
+}
+
+TEST_F(DarknetIo, TrainerStartsFromDarknetWeightsWithTheBackboneFrozen) {
+  // Six 64x64 images with one dark square each (class 1 of 2).
+  const fs::path data = dir.path() / "data";
+  fs::create_directories(data);
+  std::ofstream train(data / "train.txt");
+  for (int i = 0; i < 6; ++i) {
+    cv::Mat image(64, 64, CV_8UC3, cv::Scalar::all(255));
+    const int x = 4 + 5 * i, y = 8 + 3 * i;
+    cv::rectangle(image, cv::Rect(x, y, 20, 20), cv::Scalar::all(0), cv::FILLED);
+    const std::string name = std::to_string(i) + ".png";
+    cv::imwrite((data / name).string(), image);
+    train << name << " " << x << "," << y << "," << x + 20 << "," << y + 20 << ",1\n";
+  }
+  train.close();
+  std::ofstream(data / "names.txt") << "a\nb\n";
+
+  auto coco = randomModel("yolov3-tiny", 80, 64);
+  saveDarknetWeights(*coco, data / "coco.weights");
+
+  yolo::train::RunConfig c = yolo::train::preset("cpu-fast");
+  c.trainAnnotations = (data / "train.txt").string();
+  c.classesFile = (data / "names.txt").string();
+  c.model.numClasses = 2;
+  c.model.inputSize = 64;
+  c.batchSize = 2;
+  c.epochs = 1;
+  c.warmupEpochs = 0;
+  c.emaDecay = 0;  // last.pt's "model" is then the trained weights themselves
+  c.dataWorkers = 1;
+  c.evalEveryEpochs = 0;
+  c.pretrainedWeights = (data / "coco.weights").string();
+  c.freezeBackboneEpochs = 1;
+
+  std::vector<yolo::train::TrainingEvent> events;
+  yolo::train::TrainingObserver observer;
+  observer.onEvent = [&](const yolo::train::TrainingEvent& e) { events.push_back(e); };
+  yolo::train::Trainer trainer(c, dir.path() / "run");
+  ASSERT_EQ(trainer.run(observer), yolo::train::TrainingOutcome::kFinished);
+
+  auto has = [&](const std::string& event, const std::string& text) {
+    for (const auto& e : events)
+      if (e.event == event && e.message.find(text) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("pretrained", "loaded 11 of 13 convs")) << "no pretrained report";
+  EXPECT_TRUE(has("backbone_frozen", "7 convs"));
+
+  ModelSpec spec = c.model;
+  spec.anchors = defaultAnchors(spec.architecture);
+  auto trained = createModel(spec);
+  yolo::train::loadCheckpoint(dir.path() / "run" / "last.pt", *trained, nullptr);
+  const auto ours = trained->convsInDarknetOrder(), theirs = coco->convsInDarknetOrder();
+  for (int i = 0; i < backboneConvCount("yolov3-tiny"); ++i) {
+    EXPECT_TRUE(torch::equal(ours[i]->conv->weight, theirs[i]->conv->weight)) << "conv " << i;
+    EXPECT_TRUE(torch::equal(ours[i]->bn->weight, theirs[i]->bn->weight)) << "conv " << i;
+  }
+  // The head trained (conv 7 is the first after the backbone).
+  EXPECT_FALSE(torch::equal(ours[7]->conv->weight, theirs[7]->conv->weight));
 }
