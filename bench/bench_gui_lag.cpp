@@ -79,22 +79,35 @@ class LagProbe {
  public:
   static constexpr qint64 kIntervalNs = 10'000'000;
 
-  LagProbe() {
+  static constexpr double kSpikeMs = 50;
+  struct Spike {
+    double atSeconds, lagMs;
+    long long steps;  // steps the GUI had received by then
+  };
+
+  explicit LagProbe(const long long* steps) : steps_(steps) {
     timer_.setTimerType(Qt::PreciseTimer);
     timer_.setInterval(10);
     QObject::connect(&timer_, &QTimer::timeout, [this] {
       const qint64 now = clock_.nsecsElapsed();
-      if (last_ >= 0) lagsMs_.push_back(std::max<qint64>(0, now - last_ - kIntervalNs) / 1e6);
+      if (last_ >= 0) {
+        const double lag = std::max<qint64>(0, now - last_ - kIntervalNs) / 1e6;
+        lagsMs_.push_back(lag);
+        if (lag > kSpikeMs && spikes_.size() < 20) spikes_.push_back({now / 1e9, lag, *steps_});
+      }
       last_ = now;
     });
   }
   void start() {
     lagsMs_.clear();
+    spikes_.clear();
     last_ = -1;
     clock_.start();
     timer_.start();
   }
   void stop() { timer_.stop(); }
+
+  const std::vector<Spike>& spikes() const { return spikes_; }
 
   struct Figures {
     std::size_t ticks = 0;
@@ -120,6 +133,8 @@ class LagProbe {
   QElapsedTimer clock_;
   qint64 last_ = -1;
   std::vector<double> lagsMs_;
+  std::vector<Spike> spikes_;
+  const long long* steps_;
 };
 
 /// Spins the event loop for `seconds` (the probe's ticks and everything else run meanwhile).
@@ -222,7 +237,8 @@ int main(int argc, char** argv) {
   };
   openHistory();
 
-  LagProbe probe;
+  long long steps = 0;
+  LagProbe probe(&steps);
   probe.start();
   runFor(o.idleSeconds);
   probe.stop();
@@ -242,7 +258,6 @@ int main(int argc, char** argv) {
   train->form()->setConfig(c);
   train->form()->setRunsRoot(dir.filePath(QStringLiteral("runs")));
 
-  qint64 steps = 0;
   QElapsedTimer firstStep;
   QObject::connect(train->session(), &yolo::ui::TrainingSession::step,
                    [&](const yolo::ui::StepRecord&) {
@@ -279,6 +294,10 @@ int main(int argc, char** argv) {
               static_cast<long long>(steps),
               trainingSeconds > 0 && steps > 1 ? (steps - 1) / trainingSeconds : 0.0,
               train->plots()->lossPanel()->pointCount(0));
+  for (const auto& spike : probe.spikes()) {
+    std::printf("tick late by %.1f ms at %.2f s, after %lld step(s) reached the GUI\n",
+                spike.lagMs, spike.atSeconds, spike.steps);
+  }
   std::printf("p99 while training: %.2f ms (goal: under 50 ms); ratio to idle p99: %.2f\n",
               training.p99, idle.p99 > 0 ? training.p99 / idle.p99 : 0.0);
   return 0;
