@@ -353,6 +353,8 @@ void RunConfigForm::applyPreset(const QString& name) {
   next.trainAnnotations = current.trainAnnotations;
   next.testAnnotations = current.testAnnotations;
   next.classesFile = current.classesFile;
+  next.pretrainedWeights = current.pretrainedWeights;
+  next.freezeBackboneEpochs = current.freezeBackboneEpochs;
   setConfig(next);
 }
 
