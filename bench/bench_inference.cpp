@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <opencv2/core.hpp>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
@@ -54,6 +56,46 @@ double medianMs(int warmup, int runs, F&& f) {
   }
   std::sort(ms.begin(), ms.end());
   return ms[ms.size() / 2];
+}
+
+double processCpuMs() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 +
+         (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+/// Wall and process-CPU medians of `a` and `b` run alternately, so that both see the same
+/// share of a busy machine.
+struct PairTimes {
+  double wallA, wallB, cpuA, cpuB;
+};
+template <typename A, typename B>
+PairTimes interleavedMs(int warmup, int runs, A&& a, B&& b) {
+  for (int i = 0; i < warmup; ++i) {
+    a();
+    b();
+  }
+  std::vector<double> wa, wb, ca, cb;
+  const auto time = [](auto&& f, std::vector<double>& wall, std::vector<double>& cpu) {
+    const double c0 = processCpuMs();
+    const auto start = std::chrono::steady_clock::now();
+    f();
+    wall.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
+    cpu.push_back(processCpuMs() - c0);
+  };
+  for (int i = 0; i < runs; ++i) {
+    time(a, wa, ca);
+    time(b, wb, cb);
+  }
+  return {median(wa), median(wb), median(ca), median(cb)};
 }
 
 /// A 640x480 scene with structure (shapes and digit-like strokes on noise).
@@ -204,9 +246,9 @@ int main(int argc, char** argv) {
       "bench_inference: libtorch %s, OpenCV %s, batch 1, 640x480 image, score > %.2f, "
       "load average at start %.2f\n",
       TORCH_VERSION, CV_VERSION, score, loadAverage());
-  std::printf("%-11s %3s | %9s %9s %9s | %9s %9s %7s | %5s %9s | %5s\n", "model", "thr",
-              "fwd plain", "folded", "+ch-last", "detect()", "OpenCV", "ratio", "dets", "max |dx|",
-              "load");
+  std::printf("%-11s %3s | %9s %9s %9s | %9s %9s %7s %7s | %5s %9s | %5s\n", "model", "thr",
+              "fwd plain", "folded", "+ch-last", "detect()", "OpenCV", "ratio", "CPU", "dets",
+              "max |dx|", "load");
   for (const Case& c : cases) {
     model::ModelSpec spec = model::makeModelSpec(c.architecture, kClasses, c.size);
     spec.init = "kaiming";
@@ -257,34 +299,34 @@ int main(int argc, char** argv) {
       const double foldCl = forwardMs(*foldedCl, inputCl);
 
       auto detector = infer::Detector::load(caseDir, "cpu", threads);
-      std::vector<infer::Detection> ours;
-      const double oursMs = medianMs(warmup, n, [&] { ours = detector->detect(image, options); });
-
       cv::dnn::Net cvNet = cv::dnn::readNetFromDarknet((caseDir / "model.cfg").string(),
                                                        (caseDir / "model.weights").string());
       cvNet.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
       cvNet.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
       const auto outs = cvNet.getUnconnectedOutLayersNames();
-      std::vector<infer::Detection> theirs;
-      const double cvMs =
-          medianMs(warmup, n, [&] { theirs = detectOpenCv(cvNet, outs, image, c.size, options); });
+      std::vector<infer::Detection> ours, theirs;
+      const PairTimes t = interleavedMs(
+          warmup, n, [&] { ours = detector->detect(image, options); },
+          [&] { theirs = detectOpenCv(cvNet, outs, image, c.size, options); });
+      const double oursMs = t.wallA, cvMs = t.wallB;
       const double diff = maxBoxDifference(ours, theirs);
       char dets[32];
       if (ours.size() == theirs.size())
         std::snprintf(dets, sizeof dets, "%zu", ours.size());
       else
         std::snprintf(dets, sizeof dets, "%zu/%zu", ours.size(), theirs.size());
-      std::printf("%-11s %3d | %9.1f %9.1f %9.1f | %9.1f %9.1f %6.2fx | %5s %9.2g | %5.2f\n",
-                  c.label.c_str(), threads, plain, fold, foldCl, oursMs, cvMs, oursMs / cvMs, dets,
-                  diff, loadAverage());
+      std::printf("%-11s %3d | %9.1f %9.1f %9.1f | %9.1f %9.1f %6.2fx %6.2fx | %5s %9.2g | %5.2f\n",
+                  c.label.c_str(), threads, plain, fold, foldCl, oursMs, cvMs, oursMs / cvMs,
+                  t.cpuA / t.cpuB, dets, diff, loadAverage());
       std::fflush(stdout);
     }
   }
   std::printf(
-      "ms are medians of %d runs (%d for yolov3) after %d warm-up runs. ratio = "
-      "detect() / OpenCV (targets: <= 0.7x on 2 threads, <= 0.8x on 1). dets: "
-      "detections (ours/OpenCV when they differ); max |dx|: largest box-corner "
-      "difference in pixels between the two lists (inf: count or classes differ).\n",
+      "ms are medians of %d runs (%d for yolov3) after %d warm-up runs; detect() and OpenCV "
+      "run alternately. ratio = detect() / OpenCV wall time, CPU = the same for process CPU "
+      "time (steadier on a busy machine); targets: <= 0.7x on 2 threads, <= 0.8x on 1. dets: "
+      "detections (ours/OpenCV when they differ); max |dx|: largest box-corner difference in "
+      "pixels between the two lists (inf: count or classes differ).\n",
       runs, yolov3Runs, warmup);
   fs::remove_all(dir);
   return 0;

@@ -19,6 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// Whether the network runs in channels-last memory format (see Detector::load).
+constexpr bool kChannelsLast = false;
+
 torch::Device parseDevice(const std::string& name) {
   if (name.empty() || name == "auto")
     return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0)
@@ -83,10 +86,11 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   impl.net->to(impl.device);
   impl.net->eval();
   // This network is the Detector's own, never trained: fold BatchNorm into the convs (one
-  // elementwise pass less per conv) and keep weights and activations channels-last, which
-  // oneDNN's CPU convolutions run without reorders (bench/bench_inference.cpp measures it).
+  // elementwise pass less per conv). Channels-last weights and activations did not pay on
+  // Debian's libtorch 1.13 in bench_inference (5-30% slower forward passes, see
+  // bench/README.md), so the network stays NCHW; kChannelsLast turns it back on.
   model::foldBatchNorm(*impl.net);
-  model::convertToChannelsLast(*impl.net);
+  if (kChannelsLast) model::convertToChannelsLast(*impl.net);
   impl.input = torch::empty({1, 3, spec.inputSize, spec.inputSize},
                             torch::TensorOptions().dtype(torch::kFloat))
                    .contiguous(torch::MemoryFormat::ChannelsLast);
@@ -94,7 +98,8 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
     // The first forward pass sets up kernels and memory pools (about a second on a CPU);
     // pay it here so detect() times are steady from the first image.
     torch::InferenceMode guard;
-    impl.net->forward(torch::zeros_like(impl.input).to(impl.device));
+    impl.net->forward(
+        (kChannelsLast ? impl.input : impl.input.contiguous()).zero_().to(impl.device));
   }
 
   impl.classNames = header.classNames;
@@ -111,7 +116,9 @@ std::vector<Detection> Detector::detect(const cv::Mat& image, const DetectOption
       letterboxRgbFloatInto(bgr, impl.net->spec().inputSize, impl.input.data_ptr<float>());
   {
     torch::InferenceMode guard;
-    const auto heads = impl.net->forward(impl.input.to(impl.device));
+    // NHWC memory -> NCHW tensor: one 0.5 MB-per-channel copy when not channels-last.
+    const auto heads =
+        impl.net->forward((kChannelsLast ? impl.input : impl.input.contiguous()).to(impl.device));
     impl.candidates = decodeCandidates(heads, *impl.net).front();
   }
   impl.geometry = geometry;
