@@ -15,26 +15,12 @@
 
 #include <opencv2/core.hpp>
 
+#include "bench/median_time.h"
 #include "core/infer/detector.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
 
-namespace {
-
-template <typename F>
-double medianMs(int runs, F&& f) {
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                     .count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
-}
-
-}  // namespace
+using yolo::bench::medianMs;
 
 int main(int argc, char** argv) {
   using namespace yolo;
@@ -65,13 +51,14 @@ int main(int argc, char** argv) {
     torch::InferenceMode guard;
     net->forward(input);  // warm-up, as Detector::load does
   }
-  const double forward = medianMs(runs, [&] {
+  const double forward = medianMs(/*warmup=*/0, runs, [&] {
     torch::InferenceMode guard;
     net->forward(input);
   });
   size_t boxes = 0;
-  const double detect = medianMs(runs, [&] { boxes = detector->detect(image, options).size(); });
-  const double refilter = medianMs(runs, [&] { detector->refilter(options); });
+  const double detect =
+      medianMs(/*warmup=*/0, runs, [&] { boxes = detector->detect(image, options).size(); });
+  const double refilter = medianMs(/*warmup=*/0, runs, [&] { detector->refilter(options); });
 
   std::printf("%s@%d (%s init), %d threads, 640x480 image, median of %d runs\n",
               architecture.c_str(), inputSize, init.c_str(), threads, runs);

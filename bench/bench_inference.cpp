@@ -28,6 +28,7 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "bench/median_time.h"
 #include "core/infer/detector.h"
 #include "core/infer/letterbox.h"
 #include "core/model/calibrate_batchnorm.h"
@@ -44,19 +45,7 @@ namespace {
 
 constexpr int kClasses = 10;
 
-template <typename F>
-double medianMs(int warmup, int runs, F&& f) {
-  for (int i = 0; i < warmup; ++i) f();
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                     .count());
-  }
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
-}
+using yolo::bench::medianMs;
 
 double processCpuMs() {
   rusage u{};

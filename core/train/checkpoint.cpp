@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 constexpr const char* kHeaderKey = "yolo_workbench_header";
-constexpr const char* kModelKey = "model";            // the weights to detect with
+constexpr const char* kModelKey = "model";           // the weights to detect with
 constexpr const char* kLiveModelKey = "live_model";  // the weights training continues from
 
 nlohmann::json stateToJson(const CheckpointState& s) {

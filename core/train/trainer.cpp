@@ -158,7 +158,8 @@ struct Trainer::Impl {
     optimizer = std::make_unique<torch::optim::Adam>(
         net->parameters(),
         torch::optim::AdamOptions(config.lrInit).weight_decay(config.weightDecay));
-    average = config.emaDecay > 0 ? std::make_unique<WeightAverage>(*net, config.emaDecay) : nullptr;
+    average =
+        config.emaDecay > 0 ? std::make_unique<WeightAverage>(*net, config.emaDecay) : nullptr;
   }
 
   torch::nn::Module* averagedModule() { return average ? &average->net() : nullptr; }
@@ -310,7 +311,8 @@ struct Trainer::Impl {
              std::to_string(plannedSteps) + " steps" +
              (state.step > 0 ? ", resuming at step " + std::to_string(state.step) : ""));
     for (const auto& w : dataWarnings) emit(observer, "data_warning", w);
-    if (!pretrainedReport.empty() && state.step == 0) emit(observer, "pretrained", pretrainedReport);
+    if (!pretrainedReport.empty() && state.step == 0)
+      emit(observer, "pretrained", pretrainedReport);
     net->train();
     const auto runStart = Clock::now();
     const int64_t stepAtStart = state.step;

@@ -35,7 +35,7 @@ class WeightAverageTest : public yolo::test::SeededTest {};
 TEST_F(WeightAverageTest, DecayFollowsTheLiveWeightsFirstThenCapsAtTheSetting) {
   auto live = yolo::model::createModel(tinySpec());
   WeightAverage average(*live, 0.99);
-  EXPECT_DOUBLE_EQ(average.decayAt(0), 0.1);        // (1 + 0) / (10 + 0)
+  EXPECT_DOUBLE_EQ(average.decayAt(0), 0.1);  // (1 + 0) / (10 + 0)
   EXPECT_DOUBLE_EQ(average.decayAt(10), 11.0 / 20.0);
   EXPECT_DOUBLE_EQ(average.decayAt(100000), 0.99);  // capped
 }
@@ -70,8 +70,7 @@ TEST_F(WeightAverageTest, CheckpointKeepsAverageForDetectionAndLiveWeightsForRes
   WeightAverage average(*live, 0.9);
   shift(*live, 0.5f);  // live and average now differ
   const auto file = dir.path() / "last.pt";
-  saveCheckpoint(file, CheckpointHeader{1, config, {"a", "b"}, {}}, *live, nullptr,
-                 &average.net());
+  saveCheckpoint(file, CheckpointHeader{1, config, {"a", "b"}, {}}, *live, nullptr, &average.net());
 
   // What a detector loads: the average.
   auto forDetection = yolo::model::createModel(config.model);
@@ -83,8 +82,8 @@ TEST_F(WeightAverageTest, CheckpointKeepsAverageForDetectionAndLiveWeightsForRes
   WeightAverage resumedAverage(*resumed, 0.9);
   loadCheckpoint(file, *resumed, nullptr, &resumedAverage.net());
   EXPECT_TRUE(torch::equal(resumed->parameters().front(), live->parameters().front()));
-  EXPECT_TRUE(torch::equal(resumedAverage.net().parameters().front(),
-                           average.net().parameters().front()));
+  EXPECT_TRUE(
+      torch::equal(resumedAverage.net().parameters().front(), average.net().parameters().front()));
 }
 
 TEST_F(WeightAverageTest, ConfigKeepsTheDecayAndTheTutorialPresetHasNone) {
