@@ -288,8 +288,6 @@ int main(int argc, char** argv) {
       const double foldCl = forwardMs(*foldedCl, inputCl);
 
       auto detector = infer::Detector::load(caseDir, "cpu", threads);
-      if (!detector->runsOptimizedGraph())
-        std::printf("note: detect() runs the eager network (optimised graph unavailable)\n");
       cv::dnn::Net cvNet = cv::dnn::readNetFromDarknet((caseDir / "model.cfg").string(),
                                                        (caseDir / "model.weights").string());
       cvNet.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
@@ -314,9 +312,7 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "ms are medians of %d runs (%d for yolov3) after %d warm-up runs; detect() and OpenCV "
-      "run alternately; detect() runs the frozen graph optimize_for_inference made (oneDNN "
-      "convolutions, packed weights), the fwd columns the eager network. ratio = detect() / "
-      "OpenCV wall time, CPU = the same for process CPU "
+      "run alternately. ratio = detect() / OpenCV wall time, CPU = the same for process CPU "
       "time (steadier on a busy machine); targets: <= 0.7x on 2 threads, <= 0.8x on 1. dets: "
       "detections (ours/OpenCV when they differ); max |dx|: largest box-corner difference in "
       "pixels between the two lists (inf: count or classes differ).\n",

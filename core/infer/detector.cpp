@@ -1,4 +1,3 @@
-#include <torch/script.h>
 #include <torch/torch.h>
 
 #include "core/infer/detector.h"
@@ -11,7 +10,6 @@
 #include "core/infer/letterbox.h"
 #include "core/infer/postprocess.h"
 #include "core/model/fold_batchnorm.h"
-#include "core/model/torchscript_export.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
 
@@ -47,32 +45,12 @@ torch::Device parseDevice(const std::string& name) {
   return device;
 }
 
-// `net` as a frozen, inference-optimised TorchScript graph whose network() method gives the
-// raw heads; nullopt (with the eager network as the fallback) when libtorch cannot build it.
-std::optional<torch::jit::Module> optimizedGraph(const model::YoloNetImpl& net,
-                                                 const std::vector<std::string>& classNames) {
-  try {
-    torch::jit::Module module = model::buildTorchScriptModule(net, classNames);
-    module.eval();
-    const std::vector<std::string> methods{"network"};
-    torch::jit::Module frozen = torch::jit::freeze(module, methods);
-    return torch::jit::optimize_for_inference(frozen, methods);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 }  // namespace
 
 struct Detector::Impl {
   fs::path checkpoint;
   std::vector<std::string> classNames;
   std::shared_ptr<model::YoloNetImpl> net;
-  // On the CPU: the same network as a frozen TorchScript graph that
-  // torch::jit::optimize_for_inference has rewritten to oneDNN convolutions with weights
-  // packed once (2x faster than the eager forward on libtorch 1.13, bench_inference).
-  // Empty on CUDA, or if the rewrite fails: `net` runs then.
-  std::optional<torch::jit::Module> optimized;
   torch::Device device{torch::kCPU};
   // [1, 3, S, S] float, channels-last, on the CPU: letterboxRgbFloatInto() writes straight
   // into its memory (NHWC), reused for every image.
@@ -82,14 +60,6 @@ struct Detector::Impl {
   torch::Tensor candidates;  // [K, 5 + C] CPU, see decodeCandidates()
   LetterboxGeometry geometry;
   int sourceWidth = 0, sourceHeight = 0;
-
-  // The raw heads of the image in `input`. Call under InferenceMode.
-  std::vector<torch::Tensor> runNetwork() {
-    // NHWC memory -> NCHW tensor: one 0.5 MB-per-channel copy when not channels-last.
-    torch::Tensor x = (kChannelsLast ? input : input.contiguous()).to(device);
-    if (optimized) return optimized->get_method("network")({x}).toTensorVector();
-    return net->forward(x);
-  }
 };
 
 Detector::Detector() : impl_(std::make_unique<Impl>()) {}
@@ -115,11 +85,6 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   train::loadCheckpoint(file, *impl.net, /*optimizer=*/nullptr);
   impl.net->to(impl.device);
   impl.net->eval();
-  impl.classNames = header.classNames;
-  for (int c = static_cast<int>(impl.classNames.size()); c < spec.numClasses; ++c)
-    impl.classNames.push_back(std::to_string(c));
-  impl.classNames.resize(static_cast<size_t>(spec.numClasses));
-  if (impl.device.is_cpu()) impl.optimized = optimizedGraph(*impl.net, impl.classNames);
   // This network is the Detector's own, never trained: fold BatchNorm into the convs (one
   // elementwise pass less per conv). Channels-last weights and activations did not pay on
   // Debian's libtorch 1.13 in bench_inference (5-30% slower forward passes, see
@@ -133,9 +98,14 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
     // The first forward pass sets up kernels and memory pools (about a second on a CPU);
     // pay it here so detect() times are steady from the first image.
     torch::InferenceMode guard;
-    impl.input.zero_();
-    impl.runNetwork();
+    impl.net->forward(
+        (kChannelsLast ? impl.input : impl.input.contiguous()).zero_().to(impl.device));
   }
+
+  impl.classNames = header.classNames;
+  for (int c = static_cast<int>(impl.classNames.size()); c < spec.numClasses; ++c)
+    impl.classNames.push_back(std::to_string(c));
+  impl.classNames.resize(static_cast<size_t>(spec.numClasses));
   return d;
 }
 
@@ -146,7 +116,10 @@ std::vector<Detection> Detector::detect(const cv::Mat& image, const DetectOption
       letterboxRgbFloatInto(bgr, impl.net->spec().inputSize, impl.input.data_ptr<float>());
   {
     torch::InferenceMode guard;
-    impl.candidates = decodeCandidates(impl.runNetwork(), *impl.net).front();
+    // NHWC memory -> NCHW tensor: one 0.5 MB-per-channel copy when not channels-last.
+    const auto heads =
+        impl.net->forward((kChannelsLast ? impl.input : impl.input.contiguous()).to(impl.device));
+    impl.candidates = decodeCandidates(heads, *impl.net).front();
   }
   impl.geometry = geometry;
   impl.sourceWidth = bgr.cols;
@@ -163,7 +136,6 @@ std::vector<Detection> Detector::refilter(const DetectOptions& options) const {
       impl.classNames);
 }
 
-bool Detector::runsOptimizedGraph() const { return impl_->optimized.has_value(); }
 const std::vector<std::string>& Detector::classNames() const { return impl_->classNames; }
 int Detector::inputSize() const { return impl_->net->spec().inputSize; }
 const fs::path& Detector::checkpointPath() const { return impl_->checkpoint; }

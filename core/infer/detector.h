@@ -49,10 +49,6 @@ class Detector {
   /// Re-filters the last image's cached output with other thresholds: no network run.
   std::vector<Detection> refilter(const DetectOptions& options) const;
 
-  /// True when the network runs as the frozen, inference-optimised TorchScript graph (the
-  /// CPU default); false when it runs eagerly (CUDA, or the graph could not be built).
-  bool runsOptimizedGraph() const;
-
   const std::vector<std::string>& classNames() const;
   int inputSize() const;
   const std::filesystem::path& checkpointPath() const;
