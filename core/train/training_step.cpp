@@ -5,7 +5,9 @@
 #include <limits>
 #include <mutex>
 
+#if defined(__GLIBC__)
 #include <malloc.h>
+#endif
 
 #include "core/data/yolo_targets.h"
 #include "core/train/yolo_loss.h"
@@ -81,8 +83,10 @@ void dropGradients(torch::optim::Optimizer& optimizer) {
 void keepFreedMemoryInHeap() {
   static std::once_flag once;
   std::call_once(once, [] {
+#if defined(__GLIBC__)  // other C libraries keep their own policy
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
     mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
   });
 }
 

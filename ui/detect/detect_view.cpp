@@ -25,7 +25,7 @@
 
 #include "ui/common/box_image_view.h"
 #include "ui/common/class_colors.h"
-#include "ui/detect/compute_devices.h"
+#include "ui/common/compute_devices.h"
 #include "ui/detect/sketch_pad.h"
 
 namespace yolo::ui {

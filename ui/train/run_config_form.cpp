@@ -19,6 +19,8 @@
 
 #include <exception>
 
+#include "ui/common/compute_devices.h"
+
 namespace yolo::ui {
 
 namespace {
@@ -188,7 +190,7 @@ QWidget* RunConfigForm::buildBasic() {
   device_ = new QComboBox;
   device_->setObjectName(QStringLiteral("device"));
   device_->setEditable(true);
-  device_->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda:0")});
+  device_->addItems(computeDevices());  // cuda:N only where libtorch has CUDA
   form->addRow(tr("De&vice:"), device_);
   return box;
 }

@@ -1,4 +1,4 @@
-#include "ui/detect/compute_devices.h"
+#include "ui/common/compute_devices.h"
 
 #include <torch/cuda.h>
 
