@@ -40,8 +40,9 @@ struct EpochMetrics {
   double seconds = 0;                    ///< wall time of the epoch, validation included
 };
 
-/// Something that happened: "started", "paused", "resumed", "checkpoint", "best",
-/// "nan_skipped", "rolled_back", "stopped", "finished", "failed".
+/// Something that happened: "started", "pretrained" (the Darknet weights report),
+/// "backbone_frozen", "backbone_unfrozen", "paused", "resumed", "checkpoint", "best",
+/// "nan_skipped", "rolled_back", "data_warning", "stopped", "finished", "failed".
 struct TrainingEvent {
   std::string event;
   std::string message;
