@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "app/cli/commands.h"
+#include "core/data/annotation_file.h"
 #include "core/model/darknet_io.h"
 #include "core/model/torchscript_export.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
-#include "core/util/atomic_file.h"
+#include "core/train/checkpoint_model.h"
 
 namespace yolo::cli {
 namespace fs = std::filesystem;
@@ -36,25 +36,15 @@ void runExport(const ExportCliOptions& o) {
     std::cerr << "yolo-cli: error: --with-nms applies to --format torchscript only\n";
     throw ExitCode{Status::kUsage};
   }
-  const fs::path file = train::resolveCheckpoint(o.model);
-  const train::CheckpointHeader header = train::readCheckpointHeader(file);
-  const model::ModelSpec& spec = header.config.model;
-  if (const std::string problem = model::validateModelSpec(spec); !problem.empty())
-    throw std::runtime_error(file.string() + ": model in checkpoint header: " + problem);
-  auto net = model::createModel(spec);
-  train::loadCheckpoint(file, *net, /*optimizer=*/nullptr);
-  net->eval();
-
-  // Older checkpoints may list fewer names than classes: the id stands in, as in detect.
-  std::vector<std::string> names = header.classNames;
-  for (int c = static_cast<int>(names.size()); c < spec.numClasses; ++c)
-    names.push_back(std::to_string(c));
-  names.resize(static_cast<size_t>(spec.numClasses));
+  const train::CheckpointModel loaded = train::loadCheckpointModel(o.model);
+  model::YoloNetImpl& net = *loaded.net;
+  const model::ModelSpec& spec = net.spec();
+  const std::vector<std::string>& names = loaded.classNames;
   const std::string name = o.name.empty() ? spec.architecture : o.name;
   const fs::path dir = o.out;
 
   if (o.format == "darknet") {
-    model::saveDarknet(*net, names, dir, name);
+    model::saveDarknet(net, names, dir, name);
     std::cout << "wrote " << (dir / (name + ".cfg")).string() << ", "
               << (dir / (name + ".weights")).string() << ", " << (dir / (name + ".names")).string()
               << "\n";
@@ -66,10 +56,8 @@ void runExport(const ExportCliOptions& o) {
   options.iouThreshold = o.iou;
   options.maxDetections = o.maxDetections;
   const fs::path target = dir / (name + ".pt");
-  model::exportTorchScript(*net, names, target, options);
-  std::string namesText;
-  for (const auto& n : names) namesText += n + "\n";
-  writeTextAtomically(dir / (name + ".names"), namesText);
+  model::exportTorchScript(net, names, target, options);
+  data::writeClassNames(dir / (name + ".names"), names);
   std::cout << "wrote " << target.string() << " (" << spec.architecture << ", input "
             << spec.inputSize << "x" << spec.inputSize << ", " << spec.numClasses << " classes, "
             << (o.withNms ? "decoding + NMS: [K, 6] x1 y1 x2 y2 score class"

@@ -11,7 +11,7 @@
 #include "core/infer/postprocess.h"
 #include "core/model/fold_batchnorm.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/train/checkpoint_model.h"
 
 namespace yolo::infer {
 
@@ -67,24 +67,19 @@ Detector::~Detector() = default;
 
 std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::string& device,
                                          int threads) {
-  const fs::path file = train::resolveCheckpoint(modelPath);
-  const train::CheckpointHeader header = train::readCheckpointHeader(file);
-  const model::ModelSpec& spec = header.config.model;
-  if (const std::string problem = model::validateModelSpec(spec); !problem.empty())
-    throw std::runtime_error(file.string() + ": model in checkpoint header: " + problem);
-
   // Set before building anything: intra-op parallelism is process-wide in libtorch.
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   torch::set_num_threads(threads > 0 ? threads : static_cast<int>(cores));
 
+  train::CheckpointModel loaded = train::loadCheckpointModel(modelPath);
+  const model::ModelSpec& spec = loaded.net->spec();
   std::unique_ptr<Detector> d(new Detector());
   Impl& impl = *d->impl_;
-  impl.checkpoint = file;
+  impl.checkpoint = loaded.file;
+  impl.classNames = std::move(loaded.classNames);
   impl.device = parseDevice(device);
-  impl.net = model::createModel(spec);
-  train::loadCheckpoint(file, *impl.net, /*optimizer=*/nullptr);
+  impl.net = std::move(loaded.net);
   impl.net->to(impl.device);
-  impl.net->eval();
   // This network is the Detector's own, never trained: fold BatchNorm into the convs (one
   // elementwise pass less per conv). Channels-last weights and activations did not pay on
   // Debian's libtorch 1.13 in bench_inference (5-30% slower forward passes, see
@@ -101,11 +96,6 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
     impl.net->forward(
         (kChannelsLast ? impl.input : impl.input.contiguous()).zero_().to(impl.device));
   }
-
-  impl.classNames = header.classNames;
-  for (int c = static_cast<int>(impl.classNames.size()); c < spec.numClasses; ++c)
-    impl.classNames.push_back(std::to_string(c));
-  impl.classNames.resize(static_cast<size_t>(spec.numClasses));
   return d;
 }
 

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/data/annotation_file.h"
 #include "core/util/atomic_file.h"
 
 namespace yolo::model {
@@ -308,11 +309,9 @@ void saveDarknet(YoloNetImpl& net, const std::vector<std::string>& classNames, c
   if (name.empty() || name.find('/') != std::string::npos)
     throw std::invalid_argument("saveDarknet: bad file name \"" + name + "\"");
   fs::create_directories(dir);
-  std::string names;
-  for (const auto& n : classNames) names += n + "\n";
   writeTextAtomically(dir / (name + ".cfg"), darknetCfgText(net));
   saveDarknetWeights(net, dir / (name + ".weights"));
-  writeTextAtomically(dir / (name + ".names"), names);
+  data::writeClassNames(dir / (name + ".names"), classNames);
 }
 
 std::shared_ptr<YoloNetImpl> loadDarknet(const fs::path& cfg, const fs::path& weights,
