@@ -1,9 +1,9 @@
 // Batch-1 CPU inference: our Detector::detect() against OpenCV DNN running the same model
 // exported with saveDarknet() (cv::dnn::readNetFromDarknet), both from a BGR image to final
 // detections: letterbox, network, decode, score threshold, per-class NMS. Also the bare
-// forward pass of the plain network, the BatchNorm-folded one and the folded channels-last
-// one, so each rewrite's share is visible. Prints medians, ratios ours / OpenCV and whether
-// the detections are the same; never fails on time.
+// forward pass of the plain network, the BatchNorm-folded one and the folded one with its
+// weights prepacked for oneDNN (the Detector's network), so each rewrite's share is visible. Prints
+// medians, ratios ours / OpenCV and whether the detections are the same; never fails on time.
 //   bench_inference [--runs N] [--yolov3-runs N] [--warmup N] [--threads 1,2]
 //                   [--models tiny320,tiny416,yolov3-416] [--score 0.3]
 
@@ -36,7 +36,7 @@
 #include "core/model/fold_batchnorm.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
-#include "core/util/process_environment.h"
+#include "core/util/compute_threads.h"
 
 namespace fs = std::filesystem;
 using namespace yolo;
@@ -194,7 +194,8 @@ double loadAverage() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  ensurePassiveOpenMpWaiting(argv);  // as yolo-cli and the GUI run
+  // OpenMP's default short spin between parallel regions, as `yolo-cli detect` runs (only
+  // training processes make OpenMP threads sleep: see core/util/process_environment.h).
   int runs = 15, yolov3Runs = 5, warmup = 2;
   std::vector<int> threadCounts{1, 2};
   std::string models = "tiny320,tiny416,yolov3-416";
@@ -236,7 +237,7 @@ int main(int argc, char** argv) {
       "load average at start %.2f\n",
       TORCH_VERSION, CV_VERSION, score, loadAverage());
   std::printf("%-11s %3s | %9s %9s %9s | %9s %9s %7s %7s | %5s %9s | %5s\n", "model", "thr",
-              "fwd plain", "folded", "+ch-last", "detect()", "OpenCV", "ratio", "CPU", "dets",
+              "fwd plain", "folded", "+packed", "detect()", "OpenCV", "ratio", "CPU", "dets",
               "max |dx|", "load");
   for (const Case& c : cases) {
     model::ModelSpec spec = model::makeModelSpec(c.architecture, kClasses, c.size);
@@ -265,17 +266,16 @@ int main(int argc, char** argv) {
     train::loadCheckpoint(caseDir / "last.pt", *folded, nullptr);
     folded->eval();
     model::foldBatchNorm(*folded);
-    auto foldedCl = model::createModel(spec);
-    train::loadCheckpoint(caseDir / "last.pt", *foldedCl, nullptr);
-    foldedCl->eval();
-    model::foldBatchNorm(*foldedCl);
-    model::convertToChannelsLast(*foldedCl);
+    auto packed = model::createModel(spec);
+    train::loadCheckpoint(caseDir / "last.pt", *packed, nullptr);
+    packed->eval();
+    model::foldBatchNorm(*packed);
+    if (model::canPrepackForCpuInference()) model::prepackForCpuInference(*packed);
     const auto input = torch::rand({1, 3, c.size, c.size});
-    const auto inputCl = input.contiguous(torch::MemoryFormat::ChannelsLast);
 
     const int n = c.architecture == "yolov3" ? yolov3Runs : runs;
     for (int threads : threadCounts) {
-      torch::set_num_threads(threads);
+      setComputeThreads(threads);
       cv::setNumThreads(threads);
       const auto forwardMs = [&](model::YoloNetImpl& m, const torch::Tensor& x) {
         return medianMs(warmup, n, [&] {
@@ -285,7 +285,7 @@ int main(int argc, char** argv) {
       };
       const double plain = forwardMs(*net, input);
       const double fold = forwardMs(*folded, input);
-      const double foldCl = forwardMs(*foldedCl, inputCl);
+      const double pack = forwardMs(*packed, input);
 
       auto detector = infer::Detector::load(caseDir, "cpu", threads);
       cv::dnn::Net cvNet = cv::dnn::readNetFromDarknet((caseDir / "model.cfg").string(),
@@ -305,7 +305,7 @@ int main(int argc, char** argv) {
       else
         std::snprintf(dets, sizeof dets, "%zu/%zu", ours.size(), theirs.size());
       std::printf("%-11s %3d | %9.1f %9.1f %9.1f | %9.1f %9.1f %6.2fx %6.2fx | %5s %9.2g | %5.2f\n",
-                  c.label.c_str(), threads, plain, fold, foldCl, oursMs, cvMs, oursMs / cvMs,
+                  c.label.c_str(), threads, plain, fold, pack, oursMs, cvMs, oursMs / cvMs,
                   t.cpuA / t.cpuB, dets, diff, loadAverage());
       std::fflush(stdout);
     }

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <iostream>
+#include <string_view>
 
 #include "app/cli/commands.h"
 #include "core/util/process_environment.h"
@@ -9,7 +10,11 @@
 
 int main(int argc, char** argv) {
   using yolo::cli::Status;
-  yolo::ensurePassiveOpenMpWaiting(argv);
+  // Only `train` runs other threads (the batch loaders) beside libtorch's, which need the
+  // OpenMP threads to sleep between parallel regions. detect, eval and export keep OpenMP's
+  // default short spin: a batch-1 forward on 2 cores is about 20% faster with it
+  // (bench_inference, bench/README.md).
+  if (argc > 1 && std::string_view(argv[1]) == "train") yolo::ensurePassiveOpenMpWaiting(argv);
   CLI::App app{
       "YOLO Workbench command line: make digit-detection data, train YOLOv3 "
       "detectors, detect, evaluate and export.\n"

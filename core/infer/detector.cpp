@@ -3,7 +3,6 @@
 #include "core/infer/detector.h"
 
 #include <stdexcept>
-#include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -12,6 +11,7 @@
 #include "core/model/fold_batchnorm.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint_model.h"
+#include "core/util/compute_threads.h"
 
 namespace yolo::infer {
 
@@ -68,8 +68,7 @@ Detector::~Detector() = default;
 std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::string& device,
                                          int threads) {
   // Set before building anything: intra-op parallelism is process-wide in libtorch.
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  torch::set_num_threads(threads > 0 ? threads : static_cast<int>(cores));
+  setComputeThreads(threads);
 
   train::CheckpointModel loaded = train::loadCheckpointModel(modelPath);
   const model::ModelSpec& spec = loaded.net->spec();
@@ -81,11 +80,15 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   impl.net = std::move(loaded.net);
   impl.net->to(impl.device);
   // This network is the Detector's own, never trained: fold BatchNorm into the convs (one
-  // elementwise pass less per conv). Channels-last weights and activations did not pay on
-  // Debian's libtorch 1.13 in bench_inference (5-30% slower forward passes, see
-  // bench/README.md), so the network stays NCHW; kChannelsLast turns it back on.
+  // elementwise pass less per conv), and on the CPU keep the conv weights in oneDNN's layout
+  // (no reorder per call; oneDNN for the 1x1 convs on one thread too). Channels-last weights
+  // and activations did not pay on Debian's libtorch 1.13 in bench_inference (5-30% slower
+  // forward passes, see bench/README.md), so the network stays NCHW; kChannelsLast turns it
+  // back on.
   model::foldBatchNorm(*impl.net);
   if (kChannelsLast) model::convertToChannelsLast(*impl.net);
+  if (impl.device.is_cpu() && model::canPrepackForCpuInference())
+    model::prepackForCpuInference(*impl.net);
   impl.input = torch::empty({1, 3, spec.inputSize, spec.inputSize},
                             torch::TensorOptions().dtype(torch::kFloat))
                    .contiguous(torch::MemoryFormat::ChannelsLast);

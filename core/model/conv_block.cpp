@@ -44,6 +44,13 @@ ConvBlockImpl::ConvBlockImpl(const ConvBlockOptions& options_) : options(options
 }
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
+  if (packedWeight.defined()) {
+    const int64_t pad = options.kernel_size() / 2;
+    const int64_t stride = options.stride();
+    x = torch::mkldnn_convolution(x, packedWeight, conv->bias, {pad, pad}, {stride, stride},
+                                  /*dilation=*/{1, 1}, /*groups=*/1);
+    return options.leaky() ? torch::leaky_relu_(x, /*negative_slope=*/0.1) : x;
+  }
   x = conv->forward(x);
   if (bn && options.leaky() && bn->is_training()) return batchNormLeaky(*bn, x);
   if (bn) x = bn->forward(x);

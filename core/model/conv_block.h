@@ -52,6 +52,12 @@ class ConvBlockImpl : public torch::nn::Module {
   ConvBlockOptions options;
   torch::nn::Conv2d conv{nullptr};
   torch::nn::BatchNorm2d bn{nullptr};  ///< null when !options.batch_norm()
+  /// conv's weight reordered once into oneDNN's blocked layout, for inference on the CPU
+  /// (set by prepackForCpuInference after foldBatchNorm; undefined otherwise). When defined,
+  /// forward() runs oneDNN's convolution on it directly and the activation in place: no
+  /// weight reorder per call, and no fallback to im2col + BLAS for 1x1 convs on one thread.
+  /// Not a parameter or buffer: state_dict() never sees it.
+  torch::Tensor packedWeight;
 };
 
 TORCH_MODULE(ConvBlock);

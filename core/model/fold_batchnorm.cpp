@@ -2,6 +2,8 @@
 
 #include "core/model/fold_batchnorm.h"
 
+#include <stdexcept>
+
 namespace yolo::model {
 
 FoldedConv foldedConv(const ConvBlockImpl& block) {
@@ -43,6 +45,27 @@ void convertToChannelsLast(YoloNetImpl& net) {
   torch::NoGradGuard noGrad;
   for (ConvBlock& block : net.convsInDarknetOrder())
     block->conv->weight.set_data(block->conv->weight.contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
+bool canPrepackForCpuInference() {
+  return at::hasMKLDNN() && at::globalContext().userEnabledMkldnn();
+}
+
+void prepackForCpuInference(YoloNetImpl& net) {
+  if (!canPrepackForCpuInference())
+    throw std::runtime_error("this libtorch has no oneDNN (MKLDNN) to prepack convolutions for");
+  torch::NoGradGuard noGrad;
+  for (ConvBlock& block : net.convsInDarknetOrder()) {
+    const torch::Tensor& weight = block->conv->weight;
+    if (block->bn) throw std::runtime_error("prepackForCpuInference: fold BatchNorm first");
+    if (!weight.device().is_cpu() || weight.scalar_type() != torch::kFloat)
+      throw std::runtime_error("prepackForCpuInference: needs float32 weights on the CPU");
+    const int64_t pad = block->options.kernel_size() / 2;
+    const int64_t stride = block->options.stride();
+    block->packedWeight = torch::mkldnn_reorder_conv2d_weight(
+        weight.contiguous().to_mkldnn(), {pad, pad}, {stride, stride}, /*dilation=*/{1, 1},
+        /*groups=*/1);
+  }
 }
 
 }  // namespace yolo::model

@@ -1,7 +1,7 @@
 #pragma once
 // Inference-only rewrites of a YOLO network: BatchNorm folded into the convolutions, weights
-// in channels-last memory format. Applied to a network built for detection (the Detector's
-// own copy, an export), never to one being trained.
+// in channels-last memory format or prepacked for oneDNN. Applied to a network built for detection
+// (the Detector's own copy, an export), never to one being trained.
 
 #include "core/model/yolo_net.h"
 
@@ -31,5 +31,18 @@ int foldBatchNorm(YoloNetImpl& net);
 /// input, oneDNN's convolutions then run without reordering activations (measured: about
 /// 20% less time for YOLOv3-tiny at 416 on 2 threads). Values are unchanged.
 void convertToChannelsLast(YoloNetImpl& net);
+
+/// Whether prepackForCpuInference can run here: libtorch built with oneDNN (MKLDNN), as
+/// the x86 builds are, and not switched off (torch.backends.mkldnn).
+bool canPrepackForCpuInference();
+
+/// Sets every ConvBlock's packedWeight: its (folded) conv weight reordered into oneDNN's
+/// blocked layout. Call after foldBatchNorm on a CPU network used only under
+/// torch::InferenceMode or NoGradGuard; outputs stay equal up to float rounding. Why:
+/// libtorch reorders a plain weight on every call, and with one thread runs 1x1 convs
+/// through im2col + BLAS instead of oneDNN (about 10-15% of a YOLOv3-tiny forward on this
+/// CPU, bench_inference). Throws std::runtime_error when !canPrepackForCpuInference(), the
+/// network is not on the CPU or a block still has its BatchNorm.
+void prepackForCpuInference(YoloNetImpl& net);
 
 }  // namespace yolo::model

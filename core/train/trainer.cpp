@@ -5,7 +5,6 @@
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include "core/data/annotation_file.h"
 #include "core/data/batch_loader.h"
@@ -18,6 +17,7 @@
 #include "core/train/metrics_log.h"
 #include "core/train/training_step.h"
 #include "core/train/weight_average.h"
+#include "core/util/compute_threads.h"
 
 namespace yolo::train {
 namespace fs = std::filesystem;
@@ -92,10 +92,7 @@ struct Trainer::Impl {
     if (config.model.anchors.empty())
       config.model.anchors = model::defaultAnchors(config.model.architecture);
 
-    const int threads = config.threads > 0
-                            ? config.threads
-                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    torch::set_num_threads(threads);
+    setComputeThreads(config.threads);
     device = chooseDevice(config.device);
 
     const data::AugmentSwitches augment{config.augment.randomCrop, config.augment.randomTranslate,
