@@ -59,11 +59,15 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-/// Wall and process-CPU medians of `a` and `b` run alternately, so that both see the same
-/// share of a busy machine.
+/// Wall and process-CPU medians of `a` and `b` run in alternating blocks of kBlockRuns, so
+/// that both see the same share of a busy machine. Each block starts with one untimed run:
+/// the other side's thread pool (OpenCV's TBB workers, libtorch's OpenMP threads) spins for a
+/// while after its last run, and the first run after a switch would pay for that, which a
+/// program running only one of them never does.
 struct PairTimes {
   double wallA, wallB, cpuA, cpuB;
 };
+constexpr int kBlockRuns = 5;
 template <typename A, typename B>
 PairTimes interleavedMs(int warmup, int runs, A&& a, B&& b) {
   for (int i = 0; i < warmup; ++i) {
@@ -80,9 +84,12 @@ PairTimes interleavedMs(int warmup, int runs, A&& a, B&& b) {
             .count());
     cpu.push_back(processCpuMs() - c0);
   };
-  for (int i = 0; i < runs; ++i) {
-    time(a, wa, ca);
-    time(b, wb, cb);
+  for (int done = 0; done < runs; done += kBlockRuns) {
+    const int block = std::min(kBlockRuns, runs - done);
+    a();
+    for (int i = 0; i < block; ++i) time(a, wa, ca);
+    b();
+    for (int i = 0; i < block; ++i) time(b, wb, cb);
   }
   return {median(wa), median(wb), median(ca), median(cb)};
 }
@@ -312,7 +319,8 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "ms are medians of %d runs (%d for yolov3) after %d warm-up runs; detect() and OpenCV "
-      "run alternately. ratio = detect() / OpenCV wall time, CPU = the same for process CPU "
+      "run in alternating blocks of 5 (one untimed run first). ratio = detect() / OpenCV wall "
+      "time, CPU = the same for process CPU "
       "time (steadier on a busy machine); targets: <= 0.7x on 2 threads, <= 0.8x on 1. dets: "
       "detections (ours/OpenCV when they differ); max |dx|: largest box-corner difference in "
       "pixels between the two lists (inf: count or classes differ).\n",

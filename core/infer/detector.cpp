@@ -22,6 +22,11 @@ namespace {
 /// Whether the network runs in channels-last memory format (see Detector::load).
 constexpr bool kChannelsLast = false;
 
+/// The letterboxed input (contiguous NCHW) in the memory format the network runs in.
+torch::Tensor networkInput(const torch::Tensor& input) {
+  return kChannelsLast ? input.contiguous(torch::MemoryFormat::ChannelsLast) : input;
+}
+
 torch::Device parseDevice(const std::string& name) {
   if (name.empty() || name == "auto")
     return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0)
@@ -52,8 +57,8 @@ struct Detector::Impl {
   std::vector<std::string> classNames;
   std::shared_ptr<model::YoloNetImpl> net;
   torch::Device device{torch::kCPU};
-  // [1, 3, S, S] float, channels-last, on the CPU: letterboxRgbFloatInto() writes straight
-  // into its memory (NHWC), reused for every image.
+  // [1, 3, S, S] float, contiguous (NCHW), on the CPU: letterboxRgbFloatInto() writes
+  // straight into its memory, reused for every image.
   torch::Tensor input;
 
   // The last image's network output, so refilter() needs no network run.
@@ -90,14 +95,12 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   if (impl.device.is_cpu() && model::canPrepackForCpuInference())
     model::prepackForCpuInference(*impl.net);
   impl.input = torch::empty({1, 3, spec.inputSize, spec.inputSize},
-                            torch::TensorOptions().dtype(torch::kFloat))
-                   .contiguous(torch::MemoryFormat::ChannelsLast);
+                            torch::TensorOptions().dtype(torch::kFloat));
   {
     // The first forward pass sets up kernels and memory pools (about a second on a CPU);
     // pay it here so detect() times are steady from the first image.
     torch::InferenceMode guard;
-    impl.net->forward(
-        (kChannelsLast ? impl.input : impl.input.contiguous()).zero_().to(impl.device));
+    impl.net->forward(networkInput(impl.input.zero_()).to(impl.device));
   }
   return d;
 }
@@ -109,9 +112,7 @@ std::vector<Detection> Detector::detect(const cv::Mat& image, const DetectOption
       letterboxRgbFloatInto(bgr, impl.net->spec().inputSize, impl.input.data_ptr<float>());
   {
     torch::InferenceMode guard;
-    // NHWC memory -> NCHW tensor: one 0.5 MB-per-channel copy when not channels-last.
-    const auto heads =
-        impl.net->forward((kChannelsLast ? impl.input : impl.input.contiguous()).to(impl.device));
+    const auto heads = impl.net->forward(networkInput(impl.input).to(impl.device));
     impl.candidates = decodeCandidates(heads, *impl.net).front();
   }
   impl.geometry = geometry;

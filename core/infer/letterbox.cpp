@@ -88,10 +88,14 @@ LetterboxGeometry letterboxRgbFloatInto(const cv::Mat& bgr, int inputSize, float
     return t;
   }();
   const float pad = toUnit[kLetterboxPad];
-  cv::Mat out(inputSize, inputSize, CV_32FC3, dst);
+  const size_t planeSize = static_cast<size_t>(inputSize) * static_cast<size_t>(inputSize);
+  cv::Mat planes[3];
+  for (size_t c = 0; c < 3; ++c)
+    planes[c] = cv::Mat(inputSize, inputSize, CV_32FC1, dst + c * planeSize);
   // Only the borders get the pad colour; the inside is written once below.
   const auto fill = [&](int x, int y, int w, int h) {
-    if (w > 0 && h > 0) out(cv::Rect(x, y, w, h)).setTo(cv::Scalar::all(pad));
+    if (w > 0 && h > 0)
+      for (cv::Mat& plane : planes) plane(cv::Rect(x, y, w, h)).setTo(cv::Scalar::all(pad));
   };
   fill(0, 0, inputSize, g.offsetY);
   fill(0, g.offsetY + g.resizedHeight, inputSize, inputSize - g.offsetY - g.resizedHeight);
@@ -102,14 +106,16 @@ LetterboxGeometry letterboxRgbFloatInto(const cv::Mat& bgr, int inputSize, float
   cv::Mat resized = bgr;
   if (g.resizedWidth != bgr.cols || g.resizedHeight != bgr.rows)
     cv::resize(bgr, resized, cv::Size(g.resizedWidth, g.resizedHeight), 0, 0, cv::INTER_LINEAR);
-  // BGR -> RGB and bytes -> 0..1 in the same pass.
+  // BGR -> RGB planes and bytes -> 0..1 in the same pass.
   for (int y = 0; y < g.resizedHeight; ++y) {
     const uchar* s = resized.ptr<uchar>(y);
-    float* d = out.ptr<float>(g.offsetY + y) + 3 * g.offsetX;
-    for (int x = 0; x < g.resizedWidth; ++x, s += 3, d += 3) {
-      d[0] = toUnit[s[2]];
-      d[1] = toUnit[s[1]];
-      d[2] = toUnit[s[0]];
+    float* r = planes[0].ptr<float>(g.offsetY + y) + g.offsetX;
+    float* gr = planes[1].ptr<float>(g.offsetY + y) + g.offsetX;
+    float* b = planes[2].ptr<float>(g.offsetY + y) + g.offsetX;
+    for (int x = 0; x < g.resizedWidth; ++x, s += 3) {
+      r[x] = toUnit[s[2]];
+      gr[x] = toUnit[s[1]];
+      b[x] = toUnit[s[0]];
     }
   }
   return g;

@@ -35,10 +35,10 @@ cv::Mat toBgr8(const cv::Mat& image);
 cv::Mat letterboxRgb(const cv::Mat& bgr, int inputSize, LetterboxGeometry* geometry = nullptr);
 
 /// The network input letterboxRgb() + division by 255 give, written in one pass straight into
-/// `dst`: inputSize x inputSize x 3 floats, row-major HWC, RGB in 0..1 (pad kLetterboxPad / 255).
-/// That layout is the memory of a [1, 3, S, S] channels-last float tensor, so the detector's input
-/// tensor is filled with no intermediate image. Values equal letterboxRgb()'s bytes / 255.f
-/// exactly. Returns the geometry used.
+/// `dst`: 3 planes (R, G, B) of inputSize x inputSize floats in 0..1, row-major (pad
+/// kLetterboxPad / 255). That layout is the memory of a contiguous [1, 3, S, S] float tensor,
+/// so the detector's input tensor is filled with no intermediate image and no transpose.
+/// Values equal letterboxRgb()'s bytes / 255.f exactly. Returns the geometry used.
 LetterboxGeometry letterboxRgbFloatInto(const cv::Mat& bgr, int inputSize, float* dst);
 
 }  // namespace yolo::infer

@@ -142,12 +142,14 @@ TEST(Letterbox, FloatIntoEqualsLetterboxRgbOver255) {
     const cv::Mat image = testImage(w, h);
     infer::LetterboxGeometry expectedGeometry;
     const cv::Mat rgb = infer::letterboxRgb(image, 128, &expectedGeometry);
-    // Byte / 255.f, a true division per value (as toInputTensor's div_).
-    cv::Mat expected(128, 128, CV_32FC3);
-    for (int y = 0; y < 128; ++y)
-      for (int x = 0; x < 128 * 3; ++x)
-        expected.ptr<float>(y)[x] = static_cast<float>(rgb.ptr<uchar>(y)[x]) / 255.f;
-    cv::Mat actual(128, 128, CV_32FC3, cv::Scalar::all(-1));
+    // Byte / 255.f, a true division per value (as toInputTensor's div_), in R, G, B planes.
+    cv::Mat expected(3 * 128, 128, CV_32FC1);
+    for (int c = 0; c < 3; ++c)
+      for (int y = 0; y < 128; ++y)
+        for (int x = 0; x < 128; ++x)
+          expected.ptr<float>(c * 128 + y)[x] =
+              static_cast<float>(rgb.ptr<uchar>(y)[3 * x + c]) / 255.f;
+    cv::Mat actual(3 * 128, 128, CV_32FC1, cv::Scalar::all(-1));
     const auto g = infer::letterboxRgbFloatInto(image, 128, actual.ptr<float>());
     EXPECT_EQ(g.offsetX, expectedGeometry.offsetX);
     EXPECT_EQ(g.offsetY, expectedGeometry.offsetY);
