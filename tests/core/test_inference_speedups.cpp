@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <dlfcn.h>
 
 #include <opencv2/imgproc.hpp>
 
@@ -21,6 +24,7 @@
 #include "core/model/torchscript_export.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
+#include "core/util/compute_threads.h"
 #include "tests/core/support.h"
 
 using namespace yolo;
@@ -124,6 +128,22 @@ TEST_F(InferenceSpeedups, PrepackedConvolutionsGiveTheSameRawOutputs) {
     expectClose(folded, forward(*net, x), 1e-4);
     expectClose(foldedBatch, forward(*net, batch), 1e-4);
   }
+}
+
+TEST(ComputeThreads, OneCountForLibtorchAndOpenBlas) {
+  // Present only when the process's libblas.so.3 is OpenBLAS (as ./quickstart installs it).
+  using GetThreads = int (*)();
+  const auto openBlasThreads =
+      reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  for (int threads : {1, 2}) {
+    EXPECT_EQ(setComputeThreads(threads), threads);
+    EXPECT_EQ(torch::get_num_threads(), threads);
+    if (openBlasThreads) EXPECT_EQ(openBlasThreads(), threads) << "OpenBLAS pool";
+  }
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  EXPECT_EQ(setComputeThreads(0), cores) << "0: one per core";
+  EXPECT_EQ(torch::get_num_threads(), cores);
+  setComputeThreads(2);  // as the other tests run
 }
 
 TEST_F(InferenceSpeedups, FoldedConvLeavesTheBlockAlone) {
