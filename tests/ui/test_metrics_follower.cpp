@@ -101,6 +101,49 @@ class TestMetricsFollower : public QObject {
     QTRY_COMPARE(restarted.count(), 1);
     QTRY_COMPARE(steps.count(), 4);
   }
+
+  void readsALongFileAChunkPerEventLoopTurn() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("metrics.jsonl"));
+    // About 4.5 chunks of step lines, as a long run leaves them.
+    QByteArray text;
+    int lines = 0;
+    while (text.size() < 4 * MetricsFollower::kChunkBytes + MetricsFollower::kChunkBytes / 2) {
+      ++lines;
+      text += "{\"type\":\"step\",\"step\":" + QByteArray::number(lines) +
+              ",\"epoch\":1,\"total_loss\":" + QByteArray::number(1000.0 / lines) +
+              ",\"giou_loss\":1.25,\"conf_loss\":2.5,\"prob_loss\":0.75,\"lr\":0.001}\n";
+    }
+    append(path, text);
+
+    MetricsFollower follower;
+    QSignalSpy steps(&follower, &MetricsFollower::step);
+    follower.follow(path);
+    // follow() returns after the first chunk: the GUI thread is not held for the whole file.
+    QVERIFY(steps.count() > 0);
+    QVERIFY(steps.count() < lines / 2);
+    QTRY_COMPARE(steps.count(), lines);
+    for (int i = 0; i < lines; ++i)
+      QCOMPARE(steps.at(i).at(0).value<StepRecord>().step, qint64(i + 1));
+
+    // readToEnd(): all of it before returning.
+    MetricsFollower whole;
+    QSignalSpy wholeSteps(&whole, &MetricsFollower::step);
+    whole.follow(path);
+    whole.readToEnd();
+    QCOMPARE(wholeSteps.count(), lines);
+    whole.stop();
+
+    // stop() ends the catching up too.
+    MetricsFollower stopped;
+    QSignalSpy stoppedSteps(&stopped, &MetricsFollower::step);
+    stopped.follow(path);
+    const qsizetype first = stoppedSteps.count();
+    stopped.stop();
+    QTest::qWait(50);
+    QCOMPARE(stoppedSteps.count(), first);
+  }
 };
 
 QTEST_MAIN(TestMetricsFollower)

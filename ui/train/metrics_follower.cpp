@@ -39,18 +39,33 @@ void MetricsFollower::stop() {
   if (!watcher_.directories().isEmpty()) watcher_.removePaths(watcher_.directories());
 }
 
+void MetricsFollower::readToEnd() {
+  while (readChunk()) {
+  }
+}
+
 void MetricsFollower::poll() {
-  if (path_.isEmpty()) return;
+  if (!readChunk() || catchUpScheduled_) return;
+  catchUpScheduled_ = true;
+  QTimer::singleShot(0, this, [this] {
+    catchUpScheduled_ = false;
+    if (poll_.isActive()) poll();  // not after stop()
+  });
+}
+
+bool MetricsFollower::readChunk() {
+  if (path_.isEmpty()) return false;
   QFile file(path_);
-  if (!file.open(QIODevice::ReadOnly)) return;  // not written yet
-  if (file.size() < offset_) {
+  if (!file.open(QIODevice::ReadOnly)) return false;  // not written yet
+  const qint64 size = file.size();
+  if (size < offset_) {
     offset_ = 0;
     partial_.clear();
     Q_EMIT restarted();
   }
-  if (file.size() == offset_) return;
-  if (!file.seek(offset_)) return;
-  QByteArray chunk = file.readAll();
+  if (size == offset_) return false;
+  if (!file.seek(offset_)) return false;
+  QByteArray chunk = file.read(kChunkBytes);
   offset_ += chunk.size();
   partial_.append(chunk);
 
@@ -69,6 +84,7 @@ void MetricsFollower::poll() {
     start = end + 1;
   }
   partial_.remove(0, start);
+  return offset_ < size;
 }
 
 }  // namespace yolo::ui

@@ -1,10 +1,10 @@
 #include "ui/train/train_view.h"
 
+#include <QAction>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QAction>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -316,6 +316,7 @@ void TrainView::beginLiveRun(const QString& runDir, bool loadHistory) {
     connect(&history, &MetricsFollower::epoch, this,
             [this](const EpochRecord& r) { plots_->addEpoch(liveRun_, r); });
     history.follow(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")));
+    history.readToEnd();  // before the resumed trainer's first step arrives
     history.stop();
   }
   Q_EMIT currentRunDirChanged(runDir);
@@ -437,7 +438,8 @@ void TrainView::removePlottedRun(int plotRun) {
     followed_.erase(it);
   }
   if (plotRun == liveRun_) liveRun_ = -1;  // training goes on; its points are not drawn
-  appendLog(tr("Removed %1 from the plots").arg(plots_->runLabel(plotRun)), QStringLiteral("plots"));
+  appendLog(tr("Removed %1 from the plots").arg(plots_->runLabel(plotRun)),
+            QStringLiteral("plots"));
   plots_->removeRun(plotRun);
   refreshRunList();
 }
