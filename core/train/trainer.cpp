@@ -13,6 +13,7 @@
 #include "core/model/darknet_io.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
+#include "core/train/fused_adam.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/metrics_log.h"
 #include "core/train/training_step.h"
@@ -152,7 +153,7 @@ struct Trainer::Impl {
           model::loadDarknetWeights(*net, config.pretrainedWeights, options).summary();
     }
     net->to(device);
-    optimizer = std::make_unique<torch::optim::Adam>(
+    optimizer = std::make_unique<FusedAdam>(
         net->parameters(),
         torch::optim::AdamOptions(config.lrInit).weight_decay(config.weightDecay));
     average =
