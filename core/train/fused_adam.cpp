@@ -48,10 +48,17 @@ struct AdamCoefficients {
 #else
 #define YOLO_NO_MATH_ERRNO
 #endif
+#if defined(__x86_64__) && defined(__linux__)
+#define YOLO_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
+#else
+#define YOLO_AVX2_CLONE
+#endif
 
-__attribute__((target_clones("avx2", "default"))) YOLO_NO_MATH_ERRNO void updateRange(
-    float* __restrict__ p, const float* __restrict__ grad, float* __restrict__ m,
-    float* __restrict__ v, int64_t begin, int64_t end, AdamCoefficients c) {
+YOLO_AVX2_CLONE YOLO_NO_MATH_ERRNO void updateRange(float* __restrict__ p,
+                                                    const float* __restrict__ grad,
+                                                    float* __restrict__ m, float* __restrict__ v,
+                                                    int64_t begin, int64_t end,
+                                                    AdamCoefficients c) {
   const float keep1 = c.beta1, take1 = 1.f - c.beta1;
   const float keep2 = c.beta2, take2 = 1.f - c.beta2;
   const float inverseCorrection2 = 1.f / c.sqrtBiasCorrection2;
