@@ -44,7 +44,9 @@ ConvBlockImpl::ConvBlockImpl(const ConvBlockOptions& options_) : options(options
 }
 
 torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
-  if (packedWeight.defined()) {
+  // The packed copy serves CPU inference only: a gradient would never reach conv->weight.
+  if (packedWeight.defined() && x.device().is_cpu() && !is_training() &&
+      !torch::GradMode::is_enabled()) {
     const int64_t pad = options.kernel_size() / 2;
     const int64_t stride = options.stride();
     x = torch::mkldnn_convolution(x, packedWeight, conv->bias, {pad, pad}, {stride, stride},

@@ -56,7 +56,9 @@ class ConvBlockImpl : public torch::nn::Module {
   /// (set by prepackForCpuInference after foldBatchNorm; undefined otherwise). When defined,
   /// forward() runs oneDNN's convolution on it directly and the activation in place: no
   /// weight reorder per call, and no fallback to im2col + BLAS for 1x1 convs on one thread.
-  /// Not a parameter or buffer: state_dict() never sees it.
+  /// Not a parameter or buffer: state_dict() never sees it. Used only for CPU input in eval
+  /// mode with gradients off (InferenceMode, NoGradGuard); a copy, so prepack again after
+  /// changing conv->weight.
   torch::Tensor packedWeight;
 };
 

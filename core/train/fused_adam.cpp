@@ -48,7 +48,8 @@ struct AdamCoefficients {
 #else
 #define YOLO_NO_MATH_ERRNO
 #endif
-#if defined(__x86_64__) && defined(__linux__)
+// target_clones needs the loader's ifunc support (glibc); clang builds the plain loop.
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__)
 #define YOLO_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
 #else
 #define YOLO_AVX2_CLONE
@@ -62,8 +63,9 @@ YOLO_AVX2_CLONE YOLO_NO_MATH_ERRNO void updateRange(float* __restrict__ p,
   const float keep1 = c.beta1, take1 = 1.f - c.beta1;
   const float keep2 = c.beta2, take2 = 1.f - c.beta2;
   const float inverseCorrection2 = 1.f / c.sqrtBiasCorrection2;
+  const bool decay = c.weightDecay != 0.f;  // as libtorch: no 0 * p term (p may be inf)
   for (int64_t i = begin; i < end; ++i) {
-    const float g = grad[i] + c.weightDecay * p[i];
+    const float g = decay ? grad[i] + c.weightDecay * p[i] : grad[i];
     const float mi = m[i] * keep1 + take1 * g;
     const float vi = v[i] * keep2 + take2 * g * g;
     m[i] = mi;
@@ -87,7 +89,8 @@ bool FusedAdam::fusable() {
     for (auto& p : group.params()) {
       const auto& grad = p.grad();
       if (!grad.defined()) continue;
-      if (!isFusable(p) || !isFusable(grad)) return false;
+      // A gradient sharing the parameter's memory would break the loop's no-alias promise.
+      if (!isFusable(p) || !isFusable(grad) || grad.is_alias_of(p)) return false;
     }
   }
   return true;
@@ -122,6 +125,11 @@ torch::Tensor FusedAdam::step(LossClosure closure) {
         s.exp_avg(s.exp_avg().to(p.options()).contiguous());
         s.exp_avg_sq(s.exp_avg_sq().to(p.options()).contiguous());
       }
+      // Optimizer::load matches saved state to parameters by position only.
+      TORCH_CHECK(s.exp_avg().sizes() == p.sizes() && s.exp_avg_sq().sizes() == p.sizes() &&
+                      grad.sizes() == p.sizes(),
+                  "Adam state of shape ", s.exp_avg().sizes(), " for a parameter of shape ",
+                  p.sizes());
       s.step(s.step() + 1);
       const double beta1 = std::get<0>(options.betas()), beta2 = std::get<1>(options.betas());
       const double biasCorrection1 = 1 - std::pow(beta1, static_cast<double>(s.step()));

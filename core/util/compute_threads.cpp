@@ -14,9 +14,13 @@ int setComputeThreads(int threads) {
   torch::set_num_threads(threads);
   // Looked up at run time: libtorch links the generic libblas.so.3, which may be OpenBLAS,
   // the reference BLAS (no threads) or MKL; only OpenBLAS has this entry point.
+  // Only when it changes: OpenBLAS rebuilds its pool, which must not happen under a BLAS call
+  // another thread (a training run beside a detector) may be making.
   using SetThreads = void (*)(int);
-  if (auto* set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-    set(threads);
+  using GetThreads = int (*)();
+  auto* set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+  auto* get = reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+  if (set && (!get || get() != threads)) set(threads);
   return threads;
 }
 

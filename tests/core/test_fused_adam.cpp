@@ -28,15 +28,15 @@ std::vector<torch::Tensor> cloneParams(const std::vector<torch::Tensor>& params)
   return out;
 }
 
-/// The same random gradients on every set of parameters (none for the third parameter),
-/// then one step of each optimizer.
+/// The same random gradients (times `scale`) on every set of parameters (none for the third
+/// parameter), then one step of each optimizer.
 void stepAll(
     const std::vector<std::pair<torch::optim::Optimizer*, std::vector<torch::Tensor>*>>& runs,
-    int step) {
+    int step, double scale = 1.0) {
   const auto& first = *runs.front().second;
   for (size_t i = 0; i < first.size(); ++i) {
     if (i == 2) continue;
-    const auto g = torch::randn_like(first[i]) * (1.0 + step);
+    const auto g = torch::randn_like(first[i]) * (scale * (1.0 + step));
     for (const auto& run : runs) (*run.second)[i].mutable_grad() = g.clone();
   }
   for (const auto& run : runs) run.first->step();
@@ -48,6 +48,17 @@ void expectSameParams(const std::vector<torch::Tensor>& a, const std::vector<tor
     const double scale = std::max(1.0, a[i].abs().max().item<double>());
     EXPECT_LT((a[i] - b[i]).abs().max().item<double>(), 1e-6 * scale) << "parameter " << i;
   }
+}
+
+/// Whether every moment tensor of `optimizer` is as created: the fused loop writes them
+/// through pointers, libtorch's in-place ops bump their version counters.
+bool momentsOnlyWrittenInPlace(torch::optim::Optimizer& optimizer) {
+  bool untouched = !optimizer.state().empty();
+  for (auto& entry : optimizer.state()) {
+    const auto& s = static_cast<torch::optim::AdamParamState&>(*entry.second);
+    untouched = untouched && s.exp_avg()._version() == 0 && s.exp_avg_sq()._version() == 0;
+  }
+  return untouched;
 }
 
 class FusedAdamTest : public yolo::test::SeededTest {};
@@ -65,8 +76,32 @@ TEST_F(FusedAdamTest, StepsAsTorchAdam) {
       stepAll({{&plainAdam, &reference}, {&fusedAdam, &fused}}, step);
     expectSameParams(reference, fused);
     EXPECT_TRUE(torch::equal(fused[2], reference[2])) << "no gradient, no change";
+    EXPECT_TRUE(momentsOnlyWrittenInPlace(fusedAdam)) << "the fused loop ran";
+    EXPECT_FALSE(momentsOnlyWrittenInPlace(plainAdam));
     EXPECT_FALSE(torch::equal(fused[0], makeParams()[0])) << "the others moved";
   }
+}
+
+TEST_F(FusedAdamTest, TinyGradientsAndGroupsOfTheirOwn) {
+  // Gradients near eps show where eps goes; two groups with their own lr and weight decay.
+  auto reference = makeParams();
+  auto fused = cloneParams(reference);
+  const auto groups = [](std::vector<torch::Tensor>& p) {
+    std::vector<torch::optim::OptimizerParamGroup> g;
+    g.emplace_back(
+        std::vector<torch::Tensor>{p[0], p[1]},
+        std::make_unique<torch::optim::AdamOptions>(torch::optim::AdamOptions(1e-3).eps(1e-6)));
+    g.emplace_back(std::vector<torch::Tensor>{p[2], p[3]},
+                   std::make_unique<torch::optim::AdamOptions>(
+                       torch::optim::AdamOptions(3e-2).eps(1e-6).weight_decay(1e-2)));
+    return g;
+  };
+  torch::optim::Adam plainAdam(groups(reference), torch::optim::AdamOptions(1e-3));
+  FusedAdam fusedAdam(groups(fused), torch::optim::AdamOptions(1e-3));
+  for (int step = 0; step < 5; ++step)
+    stepAll({{&plainAdam, &reference}, {&fusedAdam, &fused}}, step, /*scale=*/1e-7);
+  expectSameParams(reference, fused);
+  EXPECT_TRUE(momentsOnlyWrittenInPlace(fusedAdam));
 }
 
 TEST_F(FusedAdamTest, CheckpointsAreTorchAdams) {

@@ -127,6 +127,16 @@ TEST_F(InferenceSpeedups, PrepackedConvolutionsGiveTheSameRawOutputs) {
     EXPECT_EQ(net->named_parameters().keys(), keys) << "the packed copies are not parameters";
     expectClose(folded, forward(*net, x), 1e-4);
     expectClose(foldedBatch, forward(*net, batch), 1e-4);
+
+    // The packed copies are what runs: with the plain weights zeroed, inference is unchanged;
+    // with gradients on, forward() takes the plain (now zero) weights.
+    {
+      torch::NoGradGuard noGrad;
+      for (const auto& block : net->convsInDarknetOrder()) block->conv->weight.zero_();
+    }
+    expectClose(folded, forward(*net, x), 1e-4);
+    const auto withGrad = net->forward(x);
+    EXPECT_GT((withGrad[0] - folded[0]).abs().max().item<double>(), 1e-3);
   }
 }
 
