@@ -1,7 +1,7 @@
 #pragma once
 // Inference-only rewrites of a YOLO network: BatchNorm folded into the convolutions, weights
-// in channels-last memory format or prepacked for oneDNN. Applied to a network built for detection
-// (the Detector's own copy, an export), never to one being trained.
+// in channels-last memory format or prepacked for oneDNN. Applied to a network built for
+// detection (the Detector's own copy, an export), never to one being trained.
 
 #include "core/model/yolo_net.h"
 

@@ -61,24 +61,36 @@ bool momentsOnlyWrittenInPlace(torch::optim::Optimizer& optimizer) {
   return untouched;
 }
 
+/// torch::optim::Adam and FusedAdam with the same options on copies of the same parameters.
+struct SideBySide {
+  explicit SideBySide(const torch::optim::AdamOptions& options)
+      : reference(makeParams()),
+        fused(cloneParams(reference)),
+        plainAdam(reference, options),
+        fusedAdam(fused, options) {}
+  /// `steps` steps of both, with the same gradients.
+  void run(int steps) {
+    for (int step = 0; step < steps; ++step)
+      stepAll({{&plainAdam, &reference}, {&fusedAdam, &fused}}, step);
+  }
+  std::vector<torch::Tensor> reference, fused;
+  torch::optim::Adam plainAdam;
+  FusedAdam fusedAdam;
+};
+
 class FusedAdamTest : public yolo::test::SeededTest {};
 
 }  // namespace
 
 TEST_F(FusedAdamTest, StepsAsTorchAdam) {
   for (double weightDecay : {0.0, 5e-4}) {
-    auto reference = makeParams();
-    auto fused = cloneParams(reference);
-    const auto options = torch::optim::AdamOptions(1e-3).weight_decay(weightDecay);
-    torch::optim::Adam plainAdam(reference, options);
-    FusedAdam fusedAdam(fused, options);
-    for (int step = 0; step < 6; ++step)
-      stepAll({{&plainAdam, &reference}, {&fusedAdam, &fused}}, step);
-    expectSameParams(reference, fused);
-    EXPECT_TRUE(torch::equal(fused[2], reference[2])) << "no gradient, no change";
-    EXPECT_TRUE(momentsOnlyWrittenInPlace(fusedAdam)) << "the fused loop ran";
-    EXPECT_FALSE(momentsOnlyWrittenInPlace(plainAdam));
-    EXPECT_FALSE(torch::equal(fused[0], makeParams()[0])) << "the others moved";
+    SideBySide both(torch::optim::AdamOptions(1e-3).weight_decay(weightDecay));
+    both.run(6);
+    expectSameParams(both.reference, both.fused);
+    EXPECT_TRUE(torch::equal(both.fused[2], both.reference[2])) << "no gradient, no change";
+    EXPECT_TRUE(momentsOnlyWrittenInPlace(both.fusedAdam)) << "the fused loop ran";
+    EXPECT_FALSE(momentsOnlyWrittenInPlace(both.plainAdam));
+    EXPECT_FALSE(torch::equal(both.fused[0], makeParams()[0])) << "the others moved";
   }
 }
 
@@ -141,12 +153,8 @@ TEST_F(FusedAdamTest, CheckpointsAreTorchAdams) {
 }
 
 TEST_F(FusedAdamTest, AmsgradGoesThroughTorchAdam) {
-  auto reference = makeParams();
-  auto fused = cloneParams(reference);
-  const auto options = torch::optim::AdamOptions(1e-3).amsgrad(true);
-  torch::optim::Adam plainAdam(reference, options);
-  FusedAdam fusedAdam(fused, options);
-  for (int step = 0; step < 4; ++step)
-    stepAll({{&plainAdam, &reference}, {&fusedAdam, &fused}}, step);
-  for (size_t i = 0; i < fused.size(); ++i) EXPECT_TRUE(torch::equal(fused[i], reference[i]));
+  SideBySide both(torch::optim::AdamOptions(1e-3).amsgrad(true));
+  both.run(4);
+  for (size_t i = 0; i < both.fused.size(); ++i)
+    EXPECT_TRUE(torch::equal(both.fused[i], both.reference[i]));
 }
