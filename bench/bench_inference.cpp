@@ -1,8 +1,9 @@
 // Batch-1 CPU inference: our Detector::detect() against OpenCV DNN running the same model
 // exported with saveDarknet() (cv::dnn::readNetFromDarknet), both from a BGR image to final
 // detections: letterbox, network, decode, score threshold, per-class NMS. Also the bare
-// forward pass of the plain network, the BatchNorm-folded one and the folded one with its
-// weights prepacked for oneDNN (the Detector's network), so each rewrite's share is visible. Prints
+// forward pass of the plain network, the BatchNorm-folded one, the folded one with its
+// weights prepacked for oneDNN and the OneDnnNetwork (the Detector's network where built), so
+// each rewrite's share is visible. Prints
 // medians, ratios ours / OpenCV and whether the detections are the same; never fails on time.
 //   bench_inference [--runs N] [--yolov3-runs N] [--warmup N] [--threads 1,2]
 //                   [--models tiny320,tiny416,yolov3-416] [--score 0.3]
@@ -31,6 +32,7 @@
 #include "bench/median_time.h"
 #include "core/infer/detector.h"
 #include "core/infer/letterbox.h"
+#include "core/infer/onednn_network.h"
 #include "core/model/calibrate_batchnorm.h"
 #include "core/model/darknet_io.h"
 #include "core/model/fold_batchnorm.h"
@@ -243,9 +245,9 @@ int main(int argc, char** argv) {
       "bench_inference: libtorch %s, OpenCV %s, batch 1, 640x480 image, score > %.2f, "
       "load average at start %.2f\n",
       TORCH_VERSION, CV_VERSION, score, loadAverage());
-  std::printf("%-11s %3s | %9s %9s %9s | %9s %9s %7s %7s | %5s %9s | %5s\n", "model", "thr",
-              "fwd plain", "folded", "+packed", "detect()", "OpenCV", "ratio", "CPU", "dets",
-              "max |dx|", "load");
+  std::printf("%-11s %3s | %9s %9s %9s %9s | %9s %9s %7s %7s | %5s %9s | %5s\n", "model", "thr",
+              "fwd plain", "folded", "+packed", "oneDNN", "detect()", "OpenCV", "ratio", "CPU",
+              "dets", "max |dx|", "load");
   for (const Case& c : cases) {
     model::ModelSpec spec = model::makeModelSpec(c.architecture, kClasses, c.size);
     spec.init = "kaiming";
@@ -293,6 +295,11 @@ int main(int argc, char** argv) {
       const double plain = forwardMs(*net, input);
       const double fold = forwardMs(*folded, input);
       const double pack = forwardMs(*packed, input);
+      // oneDNN balances its primitives for the thread count set when they are made.
+      std::unique_ptr<infer::OneDnnNetwork> onednn;
+      if (infer::oneDnnNetworkAvailable()) onednn = std::make_unique<infer::OneDnnNetwork>(*net);
+      const double direct =
+          onednn ? medianMs(warmup, n, [&] { onednn->forward(input); }) : std::nan("");
 
       auto detector = infer::Detector::load(caseDir, "cpu", threads);
       cv::dnn::Net cvNet = cv::dnn::readNetFromDarknet((caseDir / "model.cfg").string(),
@@ -311,9 +318,10 @@ int main(int argc, char** argv) {
         std::snprintf(dets, sizeof dets, "%zu", ours.size());
       else
         std::snprintf(dets, sizeof dets, "%zu/%zu", ours.size(), theirs.size());
-      std::printf("%-11s %3d | %9.1f %9.1f %9.1f | %9.1f %9.1f %6.2fx %6.2fx | %5s %9.2g | %5.2f\n",
-                  c.label.c_str(), threads, plain, fold, pack, oursMs, cvMs, oursMs / cvMs,
-                  t.cpuA / t.cpuB, dets, diff, loadAverage());
+      std::printf(
+          "%-11s %3d | %9.1f %9.1f %9.1f %9.1f | %9.1f %9.1f %6.2fx %6.2fx | %5s %9.2g | %5.2f\n",
+          c.label.c_str(), threads, plain, fold, pack, direct, oursMs, cvMs, oursMs / cvMs,
+          t.cpuA / t.cpuB, dets, diff, loadAverage());
       std::fflush(stdout);
     }
   }

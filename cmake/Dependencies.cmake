@@ -21,3 +21,22 @@ if(YOLO_BUILD_GUI)
   find_package(QCustomPlotQt6 REQUIRED)
 endif()
 find_package(CLI11 2.1 REQUIRED)
+
+# oneDNN for the Detector's CPU network (core/infer/onednn_network.*): only where libtorch
+# itself links this shared oneDNN (Debian's libtorch does), so one oneDNN serves both.
+# Official libtorch builds carry a oneDNN of their own; there the engine is left out and the
+# Detector runs libtorch's forward.
+set(YOLO_HAVE_ONEDNN OFF)
+find_package(dnnl CONFIG QUIET)
+if(dnnl_FOUND AND dnnl_VERSION VERSION_LESS 3)
+  find_library(_yolo_torch_cpu torch_cpu HINTS ${TORCH_INSTALL_PREFIX}/lib NO_CACHE)
+  find_program(_yolo_readelf readelf)
+  if(_yolo_torch_cpu AND _yolo_readelf)
+    execute_process(COMMAND "${_yolo_readelf}" -d "${_yolo_torch_cpu}"
+                    OUTPUT_VARIABLE _yolo_torch_needed ERROR_QUIET)
+    if(_yolo_torch_needed MATCHES "libdnnl\\.so")
+      set(YOLO_HAVE_ONEDNN ON)
+    endif()
+  endif()
+endif()
+message(STATUS "oneDNN network for CPU inference: ${YOLO_HAVE_ONEDNN}")

@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/infer/letterbox.h"
+#include "core/infer/onednn_network.h"
 #include "core/infer/postprocess.h"
 #include "core/model/fold_batchnorm.h"
 #include "core/model/yolo_net.h"
@@ -57,6 +58,8 @@ struct Detector::Impl {
   std::vector<std::string> classNames;
   std::shared_ptr<model::YoloNetImpl> net;
   torch::Device device{torch::kCPU};
+  // The CPU network run straight on oneDNN when this build has it (else net->forward()).
+  std::unique_ptr<OneDnnNetwork> onednn;
   // [1, 3, S, S] float, contiguous (NCHW), on the CPU: letterboxRgbFloatInto() writes
   // straight into its memory, reused for every image.
   torch::Tensor input;
@@ -65,6 +68,12 @@ struct Detector::Impl {
   torch::Tensor candidates;  // [K, 5 + C] CPU, see decodeCandidates()
   LetterboxGeometry geometry;
   int sourceWidth = 0, sourceHeight = 0;
+
+  /// The network on `input`: raw heads, ascending stride. Call under torch::InferenceMode.
+  std::vector<torch::Tensor> runNetwork() {
+    if (onednn) return onednn->forward(input);
+    return net->forward(networkInput(input).to(device));
+  }
 };
 
 Detector::Detector() : impl_(std::make_unique<Impl>()) {}
@@ -85,22 +94,28 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   impl.net = std::move(loaded.net);
   impl.net->to(impl.device);
   // This network is the Detector's own, never trained: fold BatchNorm into the convs (one
-  // elementwise pass less per conv), and on the CPU keep the conv weights in oneDNN's layout
-  // (no reorder per call; oneDNN for the 1x1 convs on one thread too). Channels-last weights
+  // elementwise pass less per conv). On the CPU it runs as a OneDnnNetwork where this build
+  // has one (activations kept in oneDNN's layout, LeakyReLU fused), else with the conv weights
+  // prepacked in oneDNN's layout (no reorder per call; oneDNN for the 1x1 convs on one
+  // thread too). Channels-last weights
   // and activations did not pay on Debian's libtorch 1.13 in bench_inference (5-30% slower
   // forward passes, see bench/README.md), so the network stays NCHW; kChannelsLast turns it
   // back on.
   model::foldBatchNorm(*impl.net);
   if (kChannelsLast) model::convertToChannelsLast(*impl.net);
-  if (impl.device.is_cpu() && model::canPrepackForCpuInference())
+  if (impl.device.is_cpu() && oneDnnNetworkAvailable()) {
+    impl.onednn = std::make_unique<OneDnnNetwork>(*impl.net);
+  } else if (impl.device.is_cpu() && model::canPrepackForCpuInference()) {
     model::prepackForCpuInference(*impl.net);
+  }
   impl.input = torch::empty({1, 3, spec.inputSize, spec.inputSize},
                             torch::TensorOptions().dtype(torch::kFloat));
   {
     // The first forward pass sets up kernels and memory pools (about a second on a CPU);
     // pay it here so detect() times are steady from the first image.
     torch::InferenceMode guard;
-    impl.net->forward(networkInput(impl.input.zero_()).to(impl.device));
+    impl.input.zero_();
+    impl.runNetwork();
   }
   return d;
 }
@@ -112,8 +127,7 @@ std::vector<Detection> Detector::detect(const cv::Mat& image, const DetectOption
       letterboxRgbFloatInto(bgr, impl.net->spec().inputSize, impl.input.data_ptr<float>());
   {
     torch::InferenceMode guard;
-    const auto heads = impl.net->forward(networkInput(impl.input).to(impl.device));
-    impl.candidates = decodeCandidates(heads, *impl.net).front();
+    impl.candidates = decodeCandidates(impl.runNetwork(), *impl.net).front();
   }
   impl.geometry = geometry;
   impl.sourceWidth = bgr.cols;

@@ -6,113 +6,12 @@
 #include <stdexcept>
 
 #include "core/model/darknet_io.h"
+#include "core/model/darknet_layers.h"
 #include "core/util/atomic_file.h"
 
 namespace yolo::model {
 
 namespace {
-
-/// One section of a cfg, reduced to what decides the network's shape.
-struct CfgLayer {
-  std::string type;  // convolutional, shortcut, route, upsample, maxpool, yolo
-  int filters = 0, size = 0, stride = 1;
-  bool bn = false;
-  std::string activation;
-  std::vector<int> layers;  // route
-  int from = 0;             // shortcut
-  std::vector<int> mask;    // yolo
-  int line = 0;             // where it was read (0 = generated)
-};
-
-CfgLayer conv(int filters, int size, int stride = 1) {
-  CfgLayer l;
-  l.type = "convolutional";
-  l.filters = filters;
-  l.size = size;
-  l.stride = stride;
-  l.bn = true;
-  l.activation = "leaky";
-  return l;
-}
-CfgLayer outputConv(int filters) {
-  CfgLayer l = conv(filters, 1);
-  l.bn = false;
-  l.activation = "linear";
-  return l;
-}
-CfgLayer simple(const std::string& type, int stride = 1, int size = 0) {
-  CfgLayer l;
-  l.type = type;
-  l.stride = stride;
-  l.size = size;
-  return l;
-}
-CfgLayer route(std::vector<int> layers) {
-  CfgLayer l = simple("route");
-  l.layers = std::move(layers);
-  return l;
-}
-CfgLayer yoloLayer(std::vector<int> mask) {
-  CfgLayer l = simple("yolo");
-  l.mask = std::move(mask);
-  return l;
-}
-
-/// The layer sequence of Darknet's yolov3.cfg / yolov3-tiny.cfg with `outFilters` output
-/// filters and masks 0,1,2 / 3,4,5 / 6,7,8 (yolo sections in file order: largest stride first).
-std::vector<CfgLayer> expectedLayers(const std::string& architecture, int outFilters) {
-  std::vector<CfgLayer> l;
-  if (architecture == "yolov3") {
-    l.push_back(conv(32, 3));
-    const int channels[] = {64, 128, 256, 512, 1024};
-    const int blocks[] = {1, 2, 8, 8, 4};
-    for (int s = 0; s < 5; ++s) {
-      l.push_back(conv(channels[s], 3, 2));
-      for (int b = 0; b < blocks[s]; ++b) {
-        l.push_back(conv(channels[s] / 2, 1));
-        l.push_back(conv(channels[s], 3));
-        CfgLayer shortcut = simple("shortcut");
-        shortcut.from = -3;
-        shortcut.activation = "linear";
-        l.push_back(shortcut);
-      }
-    }
-    // Heads; the routes go back to Darknet layers 61 (stride 16) and 36 (stride 8).
-    const int headChannels[] = {512, 256, 128};
-    const int skip[] = {61, 36};
-    for (int h = 0; h < 3; ++h) {
-      if (h > 0) {
-        l.push_back(route({-4}));
-        l.push_back(conv(headChannels[h], 1));
-        l.push_back(simple("upsample", 2));
-        l.push_back(route({-1, skip[h - 1]}));
-      }
-      for (int i = 0; i < 6; ++i)
-        l.push_back(i % 2 == 0 ? conv(headChannels[h], 1) : conv(2 * headChannels[h], 3));
-      l.push_back(outputConv(outFilters));
-      const int first = 3 * (2 - h);
-      l.push_back(yoloLayer({first, first + 1, first + 2}));
-    }
-  } else if (architecture == "yolov3-tiny") {
-    for (int i = 0; i < 6; ++i) {
-      l.push_back(conv(16 << i, 3));
-      l.push_back(simple("maxpool", i < 5 ? 2 : 1, 2));
-    }
-    l.push_back(conv(1024, 3));
-    l.push_back(conv(256, 1));
-    l.push_back(conv(512, 3));
-    l.push_back(outputConv(outFilters));
-    l.push_back(yoloLayer({3, 4, 5}));
-    l.push_back(route({-4}));
-    l.push_back(conv(128, 1));
-    l.push_back(simple("upsample", 2));
-    l.push_back(route({-1, 8}));
-    l.push_back(conv(256, 3));
-    l.push_back(outputConv(outFilters));
-    l.push_back(yoloLayer({0, 1, 2}));
-  }
-  return l;
-}
 
 std::string joinInts(const std::vector<int>& v) {
   std::string s;
@@ -126,7 +25,7 @@ std::string fmt(float v) {
   return os.str();
 }
 
-std::string describe(const CfgLayer& l) {
+std::string describe(const DarknetLayer& l) {
   if (l.type == "convolutional")
     return "[convolutional] filters=" + std::to_string(l.filters) +
            " size=" + std::to_string(l.size) + " stride=" + std::to_string(l.stride) +
@@ -238,7 +137,7 @@ class SectionReader {
   const std::string& source_;
 };
 
-bool sameShape(const CfgLayer& a, const CfgLayer& b) {
+bool sameShape(const DarknetLayer& a, const DarknetLayer& b) {
   if (a.type != b.type) return false;
   if (a.type == "convolutional")
     return a.filters == b.filters && a.size == b.size && a.stride == b.stride && a.bn == b.bn &&
@@ -271,8 +170,8 @@ std::string darknetCfgText(const YoloNetImpl& net) {
       << "\nchannels=3\nmomentum=0.9\ndecay=0.0005\nangle=0\nsaturation=1.5\nexposure=1.5\nhue=.1\n"
       << "learning_rate=0.001\nburn_in=1000\nmax_batches=500200\npolicy=steps\n"
       << "steps=400000,450000\nscales=.1,.1\n";
-  for (const CfgLayer& l :
-       expectedLayers(spec.architecture, static_cast<int>(net.outputChannels()))) {
+  for (const DarknetLayer& l :
+       darknetLayers(spec.architecture, static_cast<int>(net.outputChannels()))) {
     out << "\n[" << l.type << "]\n";
     if (l.type == "convolutional") {
       if (l.bn) out << "batch_normalize=1\n";
@@ -311,13 +210,13 @@ DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source) {
       fail(source, sections[0].line, "[net] channels must be 3 (RGB)");
   }
 
-  std::vector<CfgLayer> layers;
+  std::vector<DarknetLayer> layers;
   int classes = -1;
   std::vector<float> anchorValues;
   for (std::size_t i = 1; i < sections.size(); ++i) {
     const Section& s = sections[i];
     const SectionReader r(s, source);
-    CfgLayer l;
+    DarknetLayer l;
     l.line = s.line;
     l.type = s.name == "conv" ? "convolutional" : s.name;
     if (l.type == "convolutional") {
@@ -377,7 +276,7 @@ DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source) {
              " [convolutional] sections, expected 75 (yolov3) or 13 (yolov3-tiny)");
   if (classes < 1) fail(source, 0, "no [yolo] section with classes >= 1");
 
-  const std::vector<CfgLayer> expected = expectedLayers(architecture, 3 * (5 + classes));
+  const std::vector<DarknetLayer> expected = darknetLayers(architecture, 3 * (5 + classes));
   if (layers.size() != expected.size())
     fail(source, 0,
          "found " + std::to_string(layers.size()) + " layers, " + architecture + " has " +
@@ -395,7 +294,7 @@ DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source) {
   }
 
   // Anchors per scale in ascending stride: [yolo] sections come largest stride first.
-  std::vector<const CfgLayer*> yolos;
+  std::vector<const DarknetLayer*> yolos;
   for (const auto& l : layers)
     if (l.type == "yolo") yolos.push_back(&l);
   if (anchorValues.size() % 2 != 0)
@@ -405,7 +304,7 @@ DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source) {
   cfg.spec.numClasses = classes;
   cfg.spec.inputSize = cfg.width;
   for (auto it = yolos.rbegin(); it != yolos.rend(); ++it) {
-    const CfgLayer& y = **it;
+    const DarknetLayer& y = **it;
     if (y.mask.size() != static_cast<std::size_t>(kAnchorsPerScale))
       fail(source, y.line,
            "[yolo] mask has " + std::to_string(y.mask.size()) + " entries, expected " +
@@ -420,7 +319,7 @@ DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source) {
     }
     cfg.spec.anchors.push_back(scale);
   }
-  for (const CfgLayer* y : yolos) cfg.masks.push_back(y->mask);
+  for (const DarknetLayer* y : yolos) cfg.masks.push_back(y->mask);
 
   if (cfg.width != cfg.height)
     fail(source, sections[0].line,

@@ -18,6 +18,7 @@
 
 #include "core/infer/detector.h"
 #include "core/infer/letterbox.h"
+#include "core/infer/onednn_network.h"
 #include "core/infer/postprocess.h"
 #include "core/model/calibrate_batchnorm.h"
 #include "core/model/fold_batchnorm.h"
@@ -140,6 +141,30 @@ TEST_F(InferenceSpeedups, PrepackedConvolutionsGiveTheSameRawOutputs) {
   }
 }
 
+TEST_F(InferenceSpeedups, OneDnnNetworkGivesTheSameRawOutputs) {
+  if (!infer::oneDnnNetworkAvailable()) GTEST_SKIP() << "built without the oneDNN network";
+  // YOLOv3 covers the in-place residual adds and three heads; tiny the stride-1 max-pool
+  // (padded right and bottom) and two heads. Both: concat of an upsampled route.
+  for (const auto& [architecture, size] : std::vector<std::pair<std::string, int>>{
+           {"yolov3-tiny", 128}, {"yolov3-tiny", 160}, {"yolov3", 96}}) {
+    SCOPED_TRACE(architecture + " at " + std::to_string(size));
+    auto net = calibratedNet(architecture, size);
+    net->eval();
+    const auto x = torch::rand({1, 3, size, size});
+    const auto expected = forward(*net, x);  // BatchNorm not folded: the engine folds
+    infer::OneDnnNetwork onednn(*net);
+    const auto first = onednn.forward(x);
+    ASSERT_EQ(first.size(), expected.size());
+    for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].sizes(), expected[i].sizes());
+    expectClose(expected, first, 1e-4);
+    // A second input through the same primitives (the input is bound per call).
+    const auto y = torch::rand({1, 3, size, size});
+    expectClose(forward(*net, y), onednn.forward(y), 1e-4);
+    EXPECT_THROW(onednn.forward(torch::rand({1, 3, size + 32, size + 32})), c10::Error)
+        << "built for one input size";
+  }
+}
+
 TEST(ComputeThreads, OneCountForLibtorchAndOpenBlas) {
   // Present only when the process's libblas.so.3 is OpenBLAS (as ./quickstart installs it).
   using GetThreads = int (*)();
@@ -148,7 +173,9 @@ TEST(ComputeThreads, OneCountForLibtorchAndOpenBlas) {
   for (int threads : {1, 2}) {
     EXPECT_EQ(setComputeThreads(threads), threads);
     EXPECT_EQ(torch::get_num_threads(), threads);
-    if (openBlasThreads) EXPECT_EQ(openBlasThreads(), threads) << "OpenBLAS pool";
+    if (openBlasThreads) {
+      EXPECT_EQ(openBlasThreads(), threads) << "OpenBLAS pool";
+    }
   }
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   EXPECT_EQ(setComputeThreads(0), cores) << "0: one per core";

@@ -1,0 +1,44 @@
+#pragma once
+// A YOLO network for batch-1 CPU inference run directly on oneDNN primitives, built once
+// from a trained network's weights. Why: libtorch 1.13 reorders every activation into
+// oneDNN's blocked layout and back around each convolution and runs LeakyReLU as a pass of
+// its own. Here activations stay blocked from the first conv to the heads, LeakyReLU and
+// the residual add are post-ops of the conv that precedes them, and weights are reordered
+// once. Layers follow Darknet's cfg (core/model/darknet_layers.h), as OpenCV's Darknet
+// importer does.
+
+#include <memory>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "core/model/yolo_net.h"
+
+namespace yolo::infer {
+
+/// Whether this build has the engine (oneDNN's headers were found at configure time).
+bool oneDnnNetworkAvailable();
+
+class OneDnnNetwork {
+ public:
+  /// Copies `net`'s weights, BatchNorm folded in (eval-mode statistics; a net already folded
+  /// by model::foldBatchNorm works too), for inputs of net.spec().inputSize. `net` may be
+  /// discarded afterwards. Throws std::runtime_error when !oneDnnNetworkAvailable() or the
+  /// architecture has no Darknet layer list.
+  explicit OneDnnNetwork(const model::YoloNetImpl& net);
+  ~OneDnnNetwork();
+  OneDnnNetwork(const OneDnnNetwork&) = delete;
+  OneDnnNetwork& operator=(const OneDnnNetwork&) = delete;
+
+  /// input: [1, 3, S, S] contiguous float32 on the CPU, S = the net's input size. Returns
+  /// what YoloNetImpl::forward returns in eval mode (ascending stride, [1, 3 * (5 + C), S /
+  /// stride, S / stride]), equal up to float rounding. The returned tensors are this object's
+  /// buffers: the next forward() overwrites them. Uses libtorch's thread count (OpenMP).
+  std::vector<torch::Tensor> forward(const torch::Tensor& input);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace yolo::infer
