@@ -22,6 +22,7 @@
 
 #include <torch/torch.h>
 
+#include "bench/options.h"
 #include "core/data/batch_loader.h"
 #include "core/model/yolo_net.h"
 #include "core/train/fused_adam.h"
@@ -51,36 +52,26 @@ struct Options {
 
 Options parseOptions(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) usage("missing value after " + arg);
-    const std::string value = argv[++i];
-    auto number = [&](int min) {
-      try {
-        const int n = std::stoi(value);
-        if (n < min) usage(arg + " must be at least " + std::to_string(min));
-        return n;
-      } catch (const std::logic_error&) {
-        usage(arg + " needs a number, got '" + value + "'");
-      }
-    };
-    if (arg == "--model") {
-      if (value != "yolov3" && value != "yolov3-tiny") usage("unknown model '" + value + "'");
-      o.model = value;
-    } else if (arg == "--size") {
-      o.size = number(32);
-    } else if (arg == "--batch") {
-      o.batch = number(1);
-    } else if (arg == "--steps") {
-      o.steps = number(1);
-    } else if (arg == "--device") {
-      o.device = value;
-    } else if (arg == "--threads") {
-      o.threads = number(1);
-    } else {
-      usage("unknown option " + arg);
-    }
-  }
+  yolo::bench::forEachOption(
+      argc, argv, usage, [&](const std::string& arg, const std::string& value) {
+        auto number = [&](int min) { return yolo::bench::intOption(arg, value, min, usage); };
+        if (arg == "--model") {
+          if (value != "yolov3" && value != "yolov3-tiny") usage("unknown model '" + value + "'");
+          o.model = value;
+        } else if (arg == "--size") {
+          o.size = number(32);
+        } else if (arg == "--batch") {
+          o.batch = number(1);
+        } else if (arg == "--steps") {
+          o.steps = number(1);
+        } else if (arg == "--device") {
+          o.device = value;
+        } else if (arg == "--threads") {
+          o.threads = number(1);
+        } else {
+          usage("unknown option " + arg);
+        }
+      });
   return o;
 }
 

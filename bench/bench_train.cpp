@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/options.h"
 #include "core/data/digit_source.h"
 #include "core/data/generator.h"
 #include "core/train/run_config.h"
@@ -83,44 +84,34 @@ double processCpuSeconds() {
 
 Options parseOptions(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (i + 1 >= argc) usage("missing value after " + arg);
-    const std::string value = argv[++i];
-    auto number = [&](int min) {
-      try {
-        const int n = std::stoi(value);
-        if (n < min) usage(arg + " must be at least " + std::to_string(min));
-        return n;
-      } catch (const std::logic_error&) {
-        usage(arg + " needs a number, got '" + value + "'");
-      }
-    };
-    if (arg == "--steps") {
-      o.steps = number(1);
-    } else if (arg == "--yolov3-steps") {
-      o.yolov3Steps = number(1);
-    } else if (arg == "--warmup") {
-      o.warmup = number(1);  // the timing window opens at the last warm-up step
-    } else if (arg == "--threads") {
-      o.threads = number(1);
-    } else if (arg == "--workers") {
-      o.workers = number(1);
-    } else if (arg == "--rounds") {
-      o.rounds = number(1);
-    } else if (arg == "--python") {
-      o.python = value;
-    } else if (arg == "--models") {
-      o.models.clear();
-      std::stringstream list(value);
-      for (std::string m; std::getline(list, m, ',');) {
-        if (m != "yolov3" && m != "yolov3-tiny") usage("unknown model '" + m + "'");
-        o.models.push_back(m);
-      }
-    } else {
-      usage("unknown option " + arg);
-    }
-  }
+  yolo::bench::forEachOption(
+      argc, argv, usage, [&](const std::string& arg, const std::string& value) {
+        auto number = [&](int min) { return yolo::bench::intOption(arg, value, min, usage); };
+        if (arg == "--steps") {
+          o.steps = number(1);
+        } else if (arg == "--yolov3-steps") {
+          o.yolov3Steps = number(1);
+        } else if (arg == "--warmup") {
+          o.warmup = number(1);  // the timing window opens at the last warm-up step
+        } else if (arg == "--threads") {
+          o.threads = number(1);
+        } else if (arg == "--workers") {
+          o.workers = number(1);
+        } else if (arg == "--rounds") {
+          o.rounds = number(1);
+        } else if (arg == "--python") {
+          o.python = value;
+        } else if (arg == "--models") {
+          o.models.clear();
+          std::stringstream list(value);
+          for (std::string m; std::getline(list, m, ',');) {
+            if (m != "yolov3" && m != "yolov3-tiny") usage("unknown model '" + m + "'");
+            o.models.push_back(m);
+          }
+        } else {
+          usage("unknown option " + arg);
+        }
+      });
   return o;
 }
 
