@@ -131,7 +131,7 @@ void addMakeDataCommand(CLI::App& app) {
       "Generate a synthetic MNIST detection dataset: DIR/train/*.jpg, DIR/test/*.jpg, "
       "DIR/train.txt, DIR/test.txt (lines `image x1,y1,x2,y2,class ...`), DIR/mnist.names");
   cmd->add_option("--out", options->out, "Output folder (created if needed)")->required();
-  cmd->add_option("--train", options->train, "Training images (default 1000)")
+  cmd->add_option("--train", options->train, "Training images (default 4000)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--test", options->test, "Test images (default 200)")
       ->check(CLI::NonNegativeNumber);
