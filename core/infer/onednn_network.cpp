@@ -277,7 +277,6 @@ OneDnnNetwork::OneDnnNetwork(const model::YoloNetImpl& net) : impl_(std::make_un
   impl.heads.resize(net.strides().size());
   const std::vector<int> lastUse = lastUses(layers);
   std::vector<memory> outputs(layers.size());
-  std::vector<bool> addedByConv(layers.size(), false);  // shortcuts done by the conv before
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const auto& l = layers[i];
     const memory& previous = i > 0 ? outputs[i - 1] : impl.input;
@@ -289,15 +288,14 @@ OneDnnNetwork::OneDnnNetwork(const model::YoloNetImpl& net) : impl_(std::make_un
         throw std::runtime_error("oneDNN network: the net has fewer convs than its cfg");
       // conv -> shortcut: the conv adds the shortcut's other input itself.
       const memory* addend = nullptr;
-      if (i + 1 < layers.size() && layers[i + 1].type == "shortcut") {
+      if (i + 1 < layers.size() && layers[i + 1].type == "shortcut")
         addend = &outputs.at(i + 1 + layers[i + 1].from);
-        addedByConv[i + 1] = true;
-      }
       outputs[i] = impl.convolution(*convs[nextConv++], previous, addend);
     } else if (l.type == "shortcut") {
-      const memory& other = outputs.at(absolute(l.from));
-      outputs[i] =
-          addedByConv[i] ? previous : impl.add(previous, impl.inLayout(other, previous.get_desc()));
+      // Darknet's cfgs put every [shortcut] right after a conv, which did the add.
+      if (i == 0 || layers[i - 1].type != "convolutional")
+        throw std::runtime_error("oneDNN network: a [shortcut] must follow a conv");
+      outputs[i] = previous;
     } else if (l.type == "maxpool") {
       outputs[i] = impl.maxPool(l, previous);
     } else if (l.type == "upsample") {
