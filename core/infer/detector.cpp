@@ -95,11 +95,11 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   impl.net->to(impl.device);
   // This network is the Detector's own, never trained: fold BatchNorm into the convs (one
   // elementwise pass less per conv). On the CPU it runs as a OneDnnNetwork where this build
-  // has one (activations kept in oneDNN's layout, LeakyReLU fused), else with the conv
-  // weights prepacked in oneDNN's layout (no reorder per call; oneDNN for the 1x1 convs on
-  // one thread too). Channels-last weights and activations did not pay on Debian's libtorch
-  // 1.13 in bench_inference (5-30% slower forward passes, see bench/README.md), so the
-  // network stays NCHW; kChannelsLast turns it back on.
+  // has one (activations kept in oneDNN's layout, LeakyReLU fused, 3x3 convs as Winograd
+  // convolutions), else with the conv weights prepacked in oneDNN's layout (no reorder per
+  // call; oneDNN for the 1x1 convs on one thread too). Channels-last weights and activations
+  // did not pay on Debian's libtorch 1.13 in bench_inference (5-30% slower forward passes,
+  // see bench/README.md), so the network stays NCHW; kChannelsLast turns it back on.
   model::foldBatchNorm(*impl.net);
   if (kChannelsLast) model::convertToChannelsLast(*impl.net);
   if (impl.device.is_cpu() && oneDnnNetworkAvailable()) {

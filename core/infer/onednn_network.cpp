@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
 
+#include "core/infer/winograd_conv.h"
 #include "core/model/darknet_layers.h"
 #include "core/model/fold_batchnorm.h"
 
@@ -23,6 +25,8 @@ namespace {
 using dnnl::memory;
 using Tag = memory::format_tag;
 constexpr auto kF32 = memory::data_type::f32;
+// 3x3 stride-1 convs with at least this many input channels run as WinogradConv3x3.
+constexpr memory::dim kWinogradMinChannels = 16;
 
 // For each layer, the last layer that reads its output, directly or through a layer whose
 // output is the same buffer (a one-layer route, a [yolo], a [shortcut] after the conv that
@@ -57,7 +61,8 @@ struct OneDnnNetwork::Impl {
   struct Step {
     dnnl::primitive primitive;
     std::unordered_map<int, memory> args;
-    memory::desc scratchpad{};  // the work space it needs (zero size: none)
+    memory::desc scratchpad{};    // the work space it needs (zero size: none)
+    std::function<void()> run{};  // a step of our own instead of a primitive (when set)
   };
 
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
@@ -66,6 +71,9 @@ struct OneDnnNetwork::Impl {
   memory input;  // plain NCHW; its handle points at the caller's tensor during forward()
   std::vector<Step> steps;
   memory scratchpad;  // shared by the steps, see shareScratchpad()
+  bool useWinograd = false;
+  std::vector<std::unique_ptr<WinogradConv3x3>> winogradConvs;
+  std::vector<float> winogradScratch;  // shared by the Winograd convs, which run in turn
   // Activation buffers, reused across layers: a smaller working set than one per layer.
   struct Buffer {
     memory bytes;
@@ -86,6 +94,10 @@ struct OneDnnNetwork::Impl {
   }
 
   void shareScratchpad() {
+    std::size_t winogradFloats = 0;
+    for (const auto& conv : winogradConvs)
+      winogradFloats = std::max(winogradFloats, conv->scratchFloats());
+    winogradScratch.resize(winogradFloats);
     memory::dim largest = 0;
     for (const auto& step : steps)
       largest =
@@ -142,6 +154,9 @@ struct OneDnnNetwork::Impl {
       throw std::runtime_error(
           "oneDNN network: a conv expects " + std::to_string(block.options.in_channels()) +
           " input channels, the layer before gives " + std::to_string(srcDims[1]));
+    if (useWinograd && k == 3 && stride == 1 && srcDims[1] >= kWinogradMinChannels &&
+        srcDims[1] % 8 == 0 && out % 8 == 0)
+      return winogradConvolution(block, weight, bias, src, addend);
 
     auto primitiveDesc = [&](bool fuseAdd) {
       dnnl::post_ops postOps;
@@ -193,6 +208,32 @@ struct OneDnnNetwork::Impl {
                    *addend);
     steps.push_back({dnnl::convolution_forward(pd), std::move(args), pd.scratchpad_desc()});
     if (addend && !fusedAdd) return add(dst, inLayout(*addend, dst.get_desc()));
+    return dst;
+  }
+
+  // A 3x3 stride-1 conv run as WinogradConv3x3 on nChw8c activations, with the same
+  // LeakyReLU and shortcut add as convolution().
+  memory winogradConvolution(const model::ConvBlockImpl& block, const torch::Tensor& weight,
+                             const torch::Tensor& bias, const memory& src, const memory* addend) {
+    const memory::dims srcDims = src.get_desc().dims();
+    const auto out = static_cast<int>(block.options.out_channels());
+    const auto height = static_cast<int>(srcDims[2]), width = static_cast<int>(srcDims[3]);
+    winogradConvs.push_back(std::make_unique<WinogradConv3x3>(
+        weight.data_ptr<float>(), bias.data_ptr<float>(), static_cast<int>(srcDims[1]), out, height,
+        width, block.options.leaky()));
+    const memory input = inLayout(src, memory::desc(srcDims, kF32, Tag::nChw8c));
+    const memory::desc dstDesc({1, out, height, width}, kF32, Tag::nChw8c);
+    std::optional<memory> sum;
+    if (addend) sum = inLayout(*addend, dstDesc);
+    const memory dst = allocateOutput(dstDesc);
+    const WinogradConv3x3* conv = winogradConvs.back().get();
+    Step step;
+    step.run = [this, conv, input, sum, dst] {
+      conv->run(static_cast<const float*>(input.get_data_handle()),
+                sum ? static_cast<const float*>(sum->get_data_handle()) : nullptr,
+                static_cast<float*>(dst.get_data_handle()), winogradScratch.data());
+    };
+    steps.push_back(std::move(step));
     return dst;
   }
 
@@ -260,8 +301,10 @@ struct OneDnnNetwork::Impl {
 
 bool oneDnnNetworkAvailable() { return true; }
 
-OneDnnNetwork::OneDnnNetwork(const model::YoloNetImpl& net) : impl_(std::make_unique<Impl>()) {
+OneDnnNetwork::OneDnnNetwork(const model::YoloNetImpl& net, bool winograd)
+    : impl_(std::make_unique<Impl>()) {
   Impl& impl = *impl_;
+  impl.useWinograd = winograd && WinogradConv3x3::available();
   const model::ModelSpec& spec = net.spec();
   const auto layers =
       model::darknetLayers(spec.architecture, static_cast<int>(net.outputChannels()));
@@ -332,7 +375,14 @@ std::vector<torch::Tensor> OneDnnNetwork::forward(const torch::Tensor& input) {
   // 1.7x, of one).
   (void)at::get_num_threads();
   impl.input.set_data_handle(input.data_ptr());
-  for (auto& step : impl.steps) step.primitive.execute(impl.stream, step.args);
+  for (auto& step : impl.steps) {
+    if (step.run) {
+      impl.stream.wait();
+      step.run();
+    } else {
+      step.primitive.execute(impl.stream, step.args);
+    }
+  }
   impl.stream.wait();
   return impl.heads;
 }
@@ -343,7 +393,7 @@ struct OneDnnNetwork::Impl {};
 
 bool oneDnnNetworkAvailable() { return false; }
 
-OneDnnNetwork::OneDnnNetwork(const model::YoloNetImpl&) {
+OneDnnNetwork::OneDnnNetwork(const model::YoloNetImpl&, bool) {
   throw std::runtime_error("this build has no oneDNN network (oneDNN's headers were not found)");
 }
 

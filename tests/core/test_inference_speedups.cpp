@@ -152,16 +152,21 @@ TEST_F(InferenceSpeedups, OneDnnNetworkGivesTheSameRawOutputs) {
     net->eval();
     const auto x = torch::rand({1, 3, size, size});
     const auto expected = forward(*net, x);  // BatchNorm not folded: the engine folds
-    infer::OneDnnNetwork onednn(*net);
-    const auto first = onednn.forward(x);
-    ASSERT_EQ(first.size(), expected.size());
-    for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].sizes(), expected[i].sizes());
-    expectClose(expected, first, 1e-4);
-    // A second input through the same primitives (the input is bound per call).
-    const auto y = torch::rand({1, 3, size, size});
-    expectClose(forward(*net, y), onednn.forward(y), 1e-4);
-    EXPECT_THROW(onednn.forward(torch::rand({1, 3, size + 32, size + 32})), c10::Error)
-        << "built for one input size";
+    // Direct convolutions only, and with the 3x3 ones as Winograd convolutions.
+    for (bool winograd : {false, true}) {
+      SCOPED_TRACE(winograd ? "Winograd" : "direct");
+      infer::OneDnnNetwork onednn(*net, winograd);
+      const auto first = onednn.forward(x);
+      ASSERT_EQ(first.size(), expected.size());
+      for (std::size_t i = 0; i < first.size(); ++i)
+        EXPECT_EQ(first[i].sizes(), expected[i].sizes());
+      expectClose(expected, first, 1e-4);
+      // A second input through the same primitives (the input is bound per call).
+      const auto y = torch::rand({1, 3, size, size});
+      expectClose(forward(*net, y), onednn.forward(y), 1e-4);
+      EXPECT_THROW(onednn.forward(torch::rand({1, 3, size + 32, size + 32})), c10::Error)
+          << "built for one input size";
+    }
   }
 }
 
