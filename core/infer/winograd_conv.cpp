@@ -35,8 +35,8 @@ constexpr float kAt[kOut][kTile] = {
 
 // Work space (transformed input and products) per chunk of tiles. Large: each matmul call
 // repacks the weights, so fewer, taller multiplies win over cache-sized chunks (measured on
-// YOLOv3 at 416, 2 threads: 2 MB chunks 459 ms, 8 MB 371 ms, 32 MB 356 ms). At 416 every
-// YOLOv3 and tiny layer fits one chunk; the bound caps memory at larger input sizes.
+// YOLOv3 at 416, 2 threads: 2 MB chunks 459 ms, 8 MB 371 ms, 32 MB 356 ms). At 416 only
+// YOLOv3's 208x208 layer (37 MB) takes two; the bound caps memory at larger input sizes.
 constexpr std::size_t kChunkBytes = std::size_t{32} << 20;
 
 // out[r] = sum_k M[r][k] * in[k] for the rows of a constant matrix; zero coefficients are
