@@ -58,7 +58,8 @@ struct Detector::Impl {
   std::vector<std::string> classNames;
   std::shared_ptr<model::YoloNetImpl> net;
   torch::Device device{torch::kCPU};
-  // The CPU network run straight on oneDNN when this build has it (else net->forward()).
+  // The CPU network run straight on oneDNN when this build has it (else net->forward(); with
+  // it, the net's weights are released).
   std::unique_ptr<OneDnnNetwork> onednn;
   // [1, 3, S, S] float, contiguous (NCHW), on the CPU: letterboxRgbFloatInto() writes
   // straight into its memory, reused for every image.
@@ -104,6 +105,11 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   if (kChannelsLast) model::convertToChannelsLast(*impl.net);
   if (impl.device.is_cpu() && oneDnnNetworkAvailable()) {
     impl.onednn = std::make_unique<OneDnnNetwork>(*impl.net);
+    // The oneDNN copy is what runs; the net stays for its spec, anchors and strides (decoding),
+    // without weights: YOLOv3's are 240 MB.
+    torch::NoGradGuard noGrad;
+    for (auto& tensor : impl.net->parameters()) tensor.set_data(torch::empty({0}));
+    for (auto& tensor : impl.net->buffers()) tensor.set_data(torch::empty({0}));
   } else if (impl.device.is_cpu() && model::canPrepackForCpuInference()) {
     model::prepackForCpuInference(*impl.net);
   }
