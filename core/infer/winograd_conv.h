@@ -3,10 +3,11 @@
 // filtering F(4x4, 3x3) (Lavin and Gray, "Fast Algorithms for Convolutional Neural
 // Networks", 2016): each 4x4 output tile costs 36 multiplies per input/output channel pair
 // instead of 144, at the price of transforms (adds, and a few multiplies by small
-// constants) and 4x the weight memory. The 36 products are batched matrix multiplies run by
-// oneDNN's matmul. Why: oneDNN 2.6 has Winograd only for AVX-512, and its direct AVX2
-// convolutions already run near the FMA peak, so fewer multiplies is what is left. Results
-// equal a direct convolution's up to float rounding (about 1e-5 relative).
+// constants) and 4x the weight memory. The transforms are core/util/winograd_transforms.h;
+// the 36 products are batched matrix multiplies run by oneDNN's matmul. Why: oneDNN 2.6 has
+// Winograd only for AVX-512, and its direct AVX2 convolutions already run near the FMA peak, so
+// fewer multiplies is what is left. Results equal a direct convolution's up to float rounding
+// (about 1e-5 relative).
 //
 // Activations are in oneDNN's nChw8c layout (what its AVX2 convolutions use): channel c of
 // pixel (y, x) is at ((c / 8 * H + y) * W + x) * 8 + c % 8.

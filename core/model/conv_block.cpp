@@ -3,6 +3,7 @@
 #include "core/model/conv_block.h"
 
 #include "core/model/fast_ops.h"
+#include "core/model/winograd_conv.h"
 
 namespace yolo::model {
 namespace {
@@ -53,7 +54,13 @@ torch::Tensor ConvBlockImpl::forward(torch::Tensor x) {
                                   /*dilation=*/{1, 1}, /*groups=*/1);
     return options.leaky() ? torch::leaky_relu_(x, /*negative_slope=*/0.1) : x;
   }
-  x = conv->forward(x);
+  // 3x3 stride-1 convs (no bias: they all have a BatchNorm) as Winograd convolutions on the
+  // CPU, 4x fewer multiplies forward and backward (core/model/winograd_conv.h).
+  if (options.kernel_size() == 3 && options.stride() == 1 && !conv->bias.defined() &&
+      winogradConvsEnabled() && winogradConvApplies(x, conv->weight) && winogradConvPays(x))
+    x = winogradConv3x3(x, conv->weight);
+  else
+    x = conv->forward(x);
   if (bn && options.leaky() && bn->is_training()) return batchNormLeaky(*bn, x);
   if (bn) x = bn->forward(x);
   if (options.leaky()) x = torch::leaky_relu(x, /*negative_slope=*/0.1);

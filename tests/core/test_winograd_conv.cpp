@@ -1,6 +1,8 @@
-// WinogradConv3x3 computes a padded 3x3 convolution (plus bias, LeakyReLU and a residual
-// add) as libtorch's direct convolution does, on oneDNN's nChw8c layout, for image sizes
-// that are and are not multiples of its 4x4 tile, and for more tiles than one chunk holds.
+// The Winograd convolutions compute a padded 3x3 convolution as libtorch's direct one does:
+// the Detector's (infer::WinogradConv3x3, plus bias, LeakyReLU and a residual add, on
+// oneDNN's nChw8c layout, also for more tiles than one chunk holds) and the training one
+// (model::winogradConv3x3, its input and weight gradients too, batched), for image sizes that
+// are and are not multiples of the 4x4 tile.
 
 #include <torch/torch.h>
 
@@ -11,21 +13,16 @@
 
 #include "core/infer/onednn_network.h"
 #include "core/infer/winograd_conv.h"
+#include "core/model/winograd_conv.h"
+#include "core/util/winograd_transforms.h"
 #include "tests/core/support.h"
 
 using namespace yolo;
 
 namespace {
 
-// [1, C, H, W] -> nChw8c: [1, C / 8, H, W, 8], contiguous.
-torch::Tensor toBlocked(const torch::Tensor& t) {
-  const auto c = t.size(1), h = t.size(2), w = t.size(3);
-  return t.reshape({1, c / 8, 8, h, w}).permute({0, 1, 3, 4, 2}).contiguous();
-}
-
-torch::Tensor fromBlocked(const torch::Tensor& b) {
-  return b.permute({0, 1, 4, 2, 3}).reshape({1, b.size(1) * 8, b.size(2), b.size(3)});
-}
+using winograd::fromBlocked;
+using winograd::toBlocked;
 
 struct Case {
   int in, out, height, width;
@@ -82,4 +79,38 @@ TEST_F(WinogradConv, RefusesChannelCountsThatAreNotBlocksOf8) {
   const std::vector<float> weight(12 * 16 * 9), bias(16);
   EXPECT_THROW(infer::WinogradConv3x3(weight.data(), bias.data(), 12, 16, 8, 8, true),
                std::runtime_error);
+}
+
+TEST_F(WinogradConv, TrainingConvolutionHasTheDirectGradients) {
+  if (!infer::WinogradConv3x3::available()) GTEST_SKIP() << "no AVX2/FMA";
+  for (const Case& c : std::vector<Case>{{16, 24, 13, 13, false, false},
+                                         {8, 8, 10, 7, false, false},
+                                         {32, 64, 16, 16, false, false}}) {
+    SCOPED_TRACE(std::to_string(c.in) + "->" + std::to_string(c.out) + " at " +
+                 std::to_string(c.height) + "x" + std::to_string(c.width));
+    const auto x = torch::randn({2, c.in, c.height, c.width});
+    const auto w = torch::randn({c.out, c.in, 3, 3}) / std::sqrt(9.0 * c.in);
+    const auto upstream = torch::randn({2, c.out, c.height, c.width});
+
+    const auto xa = x.clone().requires_grad_(true), wa = w.clone().requires_grad_(true);
+    const auto expected = torch::conv2d(xa, wa, {}, 1, 1);
+    (expected * upstream).sum().backward();
+    const auto xb = x.clone().requires_grad_(true), wb = w.clone().requires_grad_(true);
+    ASSERT_TRUE(model::winogradConvApplies(xb, wb));
+    const auto actual = model::winogradConv3x3(xb, wb);
+    (actual * upstream).sum().backward();
+
+    EXPECT_EQ(actual.sizes(), expected.sizes());
+    EXPECT_TRUE(torch::allclose(actual, expected, 1e-4, 1e-4)) << "forward";
+    EXPECT_TRUE(torch::allclose(xb.grad(), xa.grad(), 1e-4, 1e-4)) << "input gradient";
+    const double weightScale = wa.grad().abs().max().item<double>();
+    EXPECT_LT((wb.grad() - wa.grad()).abs().max().item<double>(), 1e-4 * weightScale)
+        << "weight gradient";
+  }
+  EXPECT_FALSE(model::winogradConvApplies(torch::randn({1, 12, 8, 8}), torch::randn({8, 12, 3, 3})))
+      << "12 input channels";
+  EXPECT_FALSE(model::winogradConvApplies(torch::randn({1, 8, 8, 8}), torch::randn({8, 8, 1, 1})))
+      << "a 1x1 conv";
+  EXPECT_THROW(model::winogradConv3x3(torch::randn({1, 8, 8, 8}), torch::randn({8, 8, 1, 1})),
+               std::invalid_argument);
 }
