@@ -100,6 +100,9 @@ struct WinogradConvFunction : torch::autograd::Function<WinogradConvFunction> {
 }  // namespace
 
 bool winogradConvsEnabled() {
+#if !YOLO_HAVE_ONEDNN
+  return false;  // the products would be torch::bmm's, measured no faster than direct convs
+#endif
   static const bool enabled = [] {
     const char* value = std::getenv("YOLO_WINOGRAD");
     return !(value && std::strcmp(value, "0") == 0);

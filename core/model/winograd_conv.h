@@ -14,8 +14,8 @@
 namespace yolo::model {
 
 /// Whether ConvBlocks run their 3x3 stride-1 convs through winogradConv3x3 where it applies:
-/// yes unless the environment sets YOLO_WINOGRAD=0 (read once; an escape hatch and a way to
-/// measure the difference).
+/// yes where the build has oneDNN's matmul (Debian's libtorch), unless the environment sets
+/// YOLO_WINOGRAD=0 (read once; an escape hatch and a way to measure the difference).
 bool winogradConvsEnabled();
 
 /// Whether winogradConv3x3 takes this pair: float CPU tensors, input [N, C, H, W] and
