@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,8 +57,9 @@ bool hasGlobCharacters(const std::string& text) {
 }
 
 /// Expands the command line's inputs: a folder gives its image files (sorted, not
-/// recursive), a pattern gives its matches (glob(3), for shells that did not expand it),
-/// anything else is taken as an image path. Patterns without matches are reported.
+/// recursive), a pattern gives its matching image files (glob(3), for shells that did not
+/// expand it; folders and other files among the matches are passed over, as in a folder),
+/// anything else is taken as an image path. Patterns without matching images are reported.
 std::vector<fs::path> expandInputs(const std::vector<std::string>& inputs, bool& failed) {
   std::vector<fs::path> files;
   for (const std::string& input : inputs) {
@@ -72,10 +74,16 @@ std::vector<fs::path> expandInputs(const std::vector<std::string>& inputs, bool&
     } else if (!fs::exists(input, ec) && hasGlobCharacters(input)) {
       glob_t matches{};
       const int rc = ::glob(input.c_str(), 0, nullptr, &matches);
-      if (rc == 0) {
-        for (size_t i = 0; i < matches.gl_pathc; ++i) files.emplace_back(matches.gl_pathv[i]);
-      } else {
-        std::cerr << "yolo-cli: error: " << input << ": no files match this pattern\n";
+      size_t images = 0;
+      for (size_t i = 0; rc == 0 && i < matches.gl_pathc; ++i) {
+        const fs::path match = matches.gl_pathv[i];
+        if (fs::is_regular_file(match, ec) && isImageFile(match)) {
+          files.push_back(match);
+          ++images;
+        }
+      }
+      if (images == 0) {
+        std::cerr << "yolo-cli: error: " << input << ": no image files match this pattern\n";
         failed = true;
       }
       ::globfree(&matches);
@@ -84,6 +92,26 @@ std::vector<fs::path> expandInputs(const std::vector<std::string>& inputs, bool&
     }
   }
   return files;
+}
+
+/// Where the annotated copy of `input` goes in `outDir`: its file name, the grey-only netpbm
+/// formats as PNG. Names already given out in this run (`taken`; same-named images from two
+/// folders) and the input file itself (--out pointing at the input folder) get a suffix _2,
+/// _3, ..., so no annotated image replaces another one or a user's original.
+fs::path annotatedTarget(const fs::path& outDir, const fs::path& input, std::set<fs::path>& taken) {
+  fs::path name = input.filename();
+  const std::string ext = name.extension().string();
+  if (!isImageFile(name) || ext == ".pgm" || ext == ".pbm") name.replace_extension(".png");
+  const auto isFree = [&](const fs::path& target) {
+    std::error_code ec;
+    return taken.count(target) == 0 &&
+           !(fs::exists(target, ec) && fs::equivalent(target, input, ec));
+  };
+  fs::path target = outDir / name;
+  for (int n = 2; !isFree(target); ++n)
+    target = outDir / (name.stem().string() + "_" + std::to_string(n) + name.extension().string());
+  taken.insert(target);
+  return target;
 }
 
 nlohmann::json detectionsJson(const std::vector<infer::Detection>& detections) {
@@ -129,6 +157,11 @@ void runVideo(const DetectCliOptions& o, infer::Detector& detector,
               const infer::DetectOptions& options) {
   if (o.out.empty()) {
     std::cerr << "yolo-cli: error: --video needs --out FILE for the annotated video\n";
+    throw ExitCode{Status::kUsage};
+  }
+  std::error_code ec;
+  if (fs::exists(o.out, ec) && fs::equivalent(o.out, o.video, ec)) {
+    std::cerr << "yolo-cli: error: --out " << o.out << " is the input video; give another file\n";
     throw ExitCode{Status::kUsage};
   }
   cv::VideoCapture capture(o.video);
@@ -201,6 +234,7 @@ void runDetect(const DetectCliOptions& o) {
   bool failed = false;
   const std::vector<fs::path> files = expandInputs(o.inputs, failed);
   if (!o.out.empty()) fs::create_directories(o.out);
+  std::set<fs::path> written;
   for (const fs::path& file : files) {
     try {
       const cv::Mat image = infer::readImageOrThrow(file);
@@ -220,11 +254,7 @@ void runDetect(const DetectCliOptions& o) {
       if (!o.out.empty()) {
         cv::Mat canvas = infer::toBgr8(image).clone();
         infer::drawDetections(canvas, detections);
-        fs::path target = fs::path(o.out) / file.filename();
-        // Colour formats keep their name; the grey-only netpbm ones become PNG.
-        const std::string ext = target.extension().string();
-        if (!isImageFile(target) || ext == ".pgm" || ext == ".pbm")
-          target.replace_extension(".png");
+        const fs::path target = annotatedTarget(o.out, file, written);
         if (!cv::imwrite(target.string(), canvas))
           throw std::runtime_error(target.string() + ": cannot write the annotated image");
       }

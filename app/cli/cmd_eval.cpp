@@ -58,15 +58,25 @@ void printReport(const eval::EvaluationReport& r, const fs::path& data) {
 nlohmann::json reportJson(const eval::EvaluationReport& r, const EvalCliOptions& o) {
   nlohmann::json perClass = nlohmann::json::array();
   for (const auto& c : r.result.perClass) {
-    perClass.push_back({{"class", c.classId},
-                        {"name", c.name},
-                        {"ap50", c.ap50},
-                        {"ap50_95", c.ap50_95},
-                        {"precision", c.precision},
-                        {"recall", c.recall},
-                        {"ground_truth", c.groundTruth},
-                        {"detections", c.detections},
-                        {"in_mean", c.inMean()}});
+    // Column-wise, ready to plot: recall[i], precision[i] after the detections >= score[i].
+    nlohmann::json recall = nlohmann::json::array(), precision = nlohmann::json::array(),
+                   score = nlohmann::json::array();
+    for (const eval::PrPoint& p : c.prCurve) {
+      recall.push_back(p.recall);
+      precision.push_back(p.precision);
+      score.push_back(p.score);
+    }
+    perClass.push_back(
+        {{"class", c.classId},
+         {"name", c.name},
+         {"ap50", c.ap50},
+         {"ap50_95", c.ap50_95},
+         {"precision", c.precision},
+         {"recall", c.recall},
+         {"ground_truth", c.groundTruth},
+         {"detections", c.detections},
+         {"in_mean", c.inMean()},
+         {"pr_curve", {{"recall", recall}, {"precision", precision}, {"score", score}}}});
   }
   return {{"map50", r.result.map50},
           {"map50_95", r.result.map50_95},
@@ -113,14 +123,20 @@ void addEvalCommand(CLI::App& app) {
       "  yolo-cli eval --model runs/fast --data datasets/generated/mnist/test.txt\n"
       "  yolo-cli eval --model runs/fast/best.pt --data datasets/generated/mnist --json\n"
       "mAP@0.5 follows the tutorial's evaluator (PASCAL VOC rules, +1-pixel IoU, all-point "
-      "interpolation), averaged over the classes present in the ground truth.");
+      "interpolation), averaged over the classes present in the ground truth.\n"
+      "--json: map50, map50_95, images, images_per_s, score_threshold and per_class, each with "
+      "class, name, ap50, ap50_95, precision, recall, ground_truth, detections and pr_curve "
+      "(columns recall, precision, score: one point per detection, by descending score).");
   cmd->add_option("--model", o->model, "Run folder (best.pt, else last.pt) or checkpoint file")
       ->required();
   cmd->add_option("--data", o->data, "Annotation file, or a make-data folder (its test.txt)")
       ->required()
       ->check(CLI::ExistingPath);
-  cmd->add_option("--score", o->score, "Score threshold of kept detections (default 0.05)")
-      ->check(CLI::Range(0.0, 1.0));
+  // From 0.001: the detector keeps no candidates below it (infer::kCandidateMinScore), so a
+  // lower threshold would be reported but not applied.
+  cmd->add_option("--score", o->score,
+                  "Score threshold of kept detections, 0.001 to 1 (default 0.05)")
+      ->check(CLI::Range(0.001, 1.0));
   cmd->add_option("--iou", o->iou, "NMS IoU threshold (default 0.45)")->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--threads", o->threads, "Compute threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -16,10 +17,14 @@ LetterboxGeometry LetterboxGeometry::compute(int sourceWidth, int sourceHeight, 
                                 std::to_string(inputSize));
   }
   LetterboxGeometry g;
-  g.scale = std::min(static_cast<float>(inputSize) / sourceWidth,
-                     static_cast<float>(inputSize) / sourceHeight);
-  g.resizedWidth = std::clamp(static_cast<int>(g.scale * sourceWidth), 1, inputSize);
-  g.resizedHeight = std::clamp(static_cast<int>(g.scale * sourceHeight), 1, inputSize);
+  const int64_t longSide = std::max(sourceWidth, sourceHeight);
+  const auto fitted = [&](int side) {
+    return std::max(1, static_cast<int>(int64_t{side} * inputSize / longSide));
+  };
+  g.resizedWidth = fitted(sourceWidth);
+  g.resizedHeight = fitted(sourceHeight);
+  g.scaleX = static_cast<float>(g.resizedWidth) / static_cast<float>(sourceWidth);
+  g.scaleY = static_cast<float>(g.resizedHeight) / static_cast<float>(sourceHeight);
   g.offsetX = (inputSize - g.resizedWidth) / 2;
   g.offsetY = (inputSize - g.resizedHeight) / 2;
   return g;

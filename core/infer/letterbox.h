@@ -12,19 +12,24 @@ inline constexpr int kLetterboxPad = 128;
 
 /// How an image of `sourceWidth` x `sourceHeight` sits inside the network input.
 struct LetterboxGeometry {
-  float scale = 1.f;     ///< network pixels per source pixel
+  float scaleX = 1.f;    ///< network pixels per source pixel, across (resizedWidth / width)
+  float scaleY = 1.f;    ///< network pixels per source pixel, down (resizedHeight / height)
   int offsetX = 0;       ///< left padding, network pixels
   int offsetY = 0;       ///< top padding, network pixels
   int resizedWidth = 0;  ///< the image's width inside the input, network pixels
   int resizedHeight = 0;
 
-  /// scale = min(size/w, size/h); resized = int(scale*w/h); offsets = (size - resized)/2.
+  /// As the tutorial: the long side fills the input, the short side is int(size * side /
+  /// long side), offsets = (size - resized) / 2. Integer arithmetic, so the long side is never
+  /// one short through float rounding. The scales are per axis, resized / source: the ratio
+  /// cv::resize stretches each axis by, so mapping back undoes the resize exactly (a single
+  /// min(size/w, size/h) is off by the short side's truncation, up to one network pixel).
   static LetterboxGeometry compute(int sourceWidth, int sourceHeight, int inputSize);
 
-  float toNetworkX(float x) const { return x * scale + offsetX; }
-  float toNetworkY(float y) const { return y * scale + offsetY; }
-  float toSourceX(float x) const { return (x - offsetX) / scale; }
-  float toSourceY(float y) const { return (y - offsetY) / scale; }
+  float toNetworkX(float x) const { return x * scaleX + offsetX; }
+  float toNetworkY(float y) const { return y * scaleY + offsetY; }
+  float toSourceX(float x) const { return (x - offsetX) / scaleX; }
+  float toSourceY(float y) const { return (y - offsetY) / scaleY; }
 };
 
 /// Converts any readable image (gray, BGR, BGRA; 8 or 16 bit; float) to 8-bit BGR.

@@ -37,7 +37,8 @@ DetectionTensors postprocess(const torch::Tensor& candidates, const LetterboxGeo
               "postprocess expects candidates [N, 5 + C], got ", candidates.sizes());
   TORCH_CHECK(sourceWidth > 0 && sourceHeight > 0, "postprocess of a ", sourceWidth, "x",
               sourceHeight, " image");
-  TORCH_CHECK(geometry.scale > 0.f, "postprocess with letterbox scale ", geometry.scale);
+  TORCH_CHECK(geometry.scaleX > 0.f && geometry.scaleY > 0.f, "postprocess with letterbox scales ",
+              geometry.scaleX, " x ", geometry.scaleY);
   const auto rows = candidates.to(torch::kCPU, torch::kFloat);
   const int64_t numClasses = rows.size(1) - 5;
 
@@ -51,10 +52,10 @@ DetectionTensors postprocess(const torch::Tensor& candidates, const LetterboxGeo
   // Exactly LetterboxGeometry::toSourceX/Y, vectorised.
   const float ox = static_cast<float>(geometry.offsetX), oy = static_cast<float>(geometry.offsetY);
   const float w = static_cast<float>(sourceWidth), h = static_cast<float>(sourceHeight);
-  auto x1 = ((cx - halfW - ox) / geometry.scale).clamp(0.f, w);
-  auto y1 = ((cy - halfH - oy) / geometry.scale).clamp(0.f, h);
-  auto x2 = ((cx + halfW - ox) / geometry.scale).clamp(0.f, w);
-  auto y2 = ((cy + halfH - oy) / geometry.scale).clamp(0.f, h);
+  auto x1 = ((cx - halfW - ox) / geometry.scaleX).clamp(0.f, w);
+  auto y1 = ((cy - halfH - oy) / geometry.scaleY).clamp(0.f, h);
+  auto x2 = ((cx + halfW - ox) / geometry.scaleX).clamp(0.f, w);
+  auto y2 = ((cy + halfH - oy) / geometry.scaleY).clamp(0.f, h);
   auto boxes = torch::stack({x1, y1, x2, y2}, 1);
 
   // clamp keeps NaN, and NaN comparisons are false: non-finite boxes fail `x2 > x1`.

@@ -1,6 +1,8 @@
 #include "core/train/run_config.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <fstream>
 #include <stdexcept>
 
@@ -75,6 +77,13 @@ void from_json(const nlohmann::json& j, RunConfig& c) {
   c.maxBadStepsInRow = j.value("max_bad_steps_in_row", d.maxBadStepsInRow);
 }
 
+int mapEvaluationInterval(const RunConfig& c, size_t trainImages, size_t testImages) {
+  if (c.evalEveryEpochs != kEvalEveryEpochsAuto) return std::max(0, c.evalEveryEpochs);
+  if (testImages == 0 || trainImages == 0) return 1;
+  const size_t quarterOfTrain = std::max<size_t>(1, trainImages / 4);
+  return static_cast<int>((testImages + quarterOfTrain - 1) / quarterOfTrain);
+}
+
 std::vector<std::string> presetNames() { return {"cpu-fast", "tutorial"}; }
 
 RunConfig preset(const std::string& name) {
@@ -125,7 +134,10 @@ std::vector<std::string> validate(const RunConfig& c) {
   requireFile("training annotation file", c.trainAnnotations, false);
   requireFile("test annotation file", c.testAnnotations, true);
   requireFile("pretrained weights file", c.pretrainedWeights, true);
-  if (c.freezeBackboneEpochs < 0) problems.push_back("freeze backbone epochs must be 0 or positive");
+  if (c.evalEveryEpochs < kEvalEveryEpochsAuto)
+    problems.push_back("mAP evaluation must be every N >= 1 epochs, 0 (never) or -1 (auto)");
+  if (c.freezeBackboneEpochs < 0)
+    problems.push_back("freeze backbone epochs must be 0 or positive");
   if (c.batchSize < 1) problems.push_back("batch size must be at least 1");
   if (c.epochs < 1) problems.push_back("epochs must be at least 1");
   if (c.maxSteps < 0) problems.push_back("max steps must be 0 (no cap) or positive");
@@ -144,6 +156,10 @@ std::vector<std::string> validate(const RunConfig& c) {
   if (c.dataWorkers < 1) problems.push_back("data workers must be at least 1");
   if (c.checkpoints.bestBy != "val_loss" && c.checkpoints.bestBy != "map50")
     problems.push_back("best checkpoint metric must be 'val_loss' or 'map50'");
+  // Without mAP figures best.pt would be written once and never again.
+  if (c.checkpoints.bestBy == "map50" && (c.testAnnotations.empty() || c.evalEveryEpochs == 0))
+    problems.push_back(
+        "best checkpoint by map50 needs a test annotation file and mAP evaluation (not 'never')");
   if (c.device != "auto" && c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
     problems.push_back("device must be auto, cpu or cuda:N, not '" + c.device + "'");
   return problems;

@@ -2,6 +2,7 @@
 // The configuration of one training run: every setting of the tutorial in one struct with
 // defaults, saved as config.json beside the run's checkpoints. Torch-free: the GUI edits it.
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -26,6 +27,9 @@ struct CheckpointPolicy {
   int everySteps = 0;                ///< also every N steps (0 = off); bounds work lost to a kill
   std::string bestBy = "val_loss";   ///< "val_loss" or "map50"
 };
+
+/// RunConfig::evalEveryEpochs value for "choose from the data set sizes".
+inline constexpr int kEvalEveryEpochsAuto = -1;
 
 struct RunConfig {
   std::string preset = "custom";     ///< the preset this config started from (informative)
@@ -57,7 +61,9 @@ struct RunConfig {
 
   AugmentationConfig augment;
   CheckpointPolicy checkpoints;
-  int evalEveryEpochs = 1;           ///< mAP@0.5 on the test set every N epochs (0 = never)
+  /// mAP@0.5 on the test set every N epochs; 0 = never, kEvalEveryEpochsAuto = from the data
+  /// set sizes (mapEvaluationInterval()).
+  int evalEveryEpochs = kEvalEveryEpochsAuto;
 
   std::string device = "auto";       ///< "auto", "cpu" or "cuda:N"
   int threads = 0;                   ///< 0 = all cores
@@ -65,6 +71,13 @@ struct RunConfig {
   uint64_t seed = 0;
   int maxBadStepsInRow = 5;          ///< non-finite steps in a row before rolling back + pausing
 };
+
+/// Epochs between mAP evaluations for a run on `trainImages` / `testImages` images (0 = never;
+/// the trainer also evaluates after the last epoch). An explicit evalEveryEpochs is kept.
+/// Auto: every epoch while the test set has at most a quarter as many images as the training
+/// set, otherwise every ceil(4 * test / train) epochs, so that mAP (score 0.05, NMS and
+/// matching over every test image) stays a small share of the run on big test sets.
+int mapEvaluationInterval(const RunConfig& c, size_t trainImages, size_t testImages);
 
 /// Names of the built-in presets: "tutorial" (the original's settings) and "cpu-fast".
 std::vector<std::string> presetNames();

@@ -64,6 +64,7 @@ struct Trainer::Impl {
   LrSchedule schedule;
   int64_t stepsPerEpoch = 0;
   int64_t plannedSteps = 0;
+  int mapInterval = 0;  ///< epochs between mAP evaluations (mapEvaluationInterval())
   CheckpointState state;
   std::unique_ptr<MetricsLog> log;
 
@@ -117,6 +118,7 @@ struct Trainer::Impl {
                                " training images");
     }
 
+    mapInterval = testSet ? mapEvaluationInterval(config, trainSet->size(), testSet->size()) : 0;
     freshModelAndOptimizer();
 
     stepsPerEpoch =
@@ -231,13 +233,12 @@ struct Trainer::Impl {
     std::optional<double> map50;
   };
 
-  // Validation loss after every epoch; mAP@0.5 every config.evalEveryEpochs epochs and after
-  // the last one. When both are due, one forward pass over the test set gives both.
+  // Validation loss after every epoch; mAP@0.5 every mapInterval epochs and after the last
+  // one. When both are due, one forward pass over the test set gives both.
   TestSetFigures evaluateTestSet(const TrainingObserver& observer, int epoch) {
     if (!testSet) return {};
     const bool lastEpoch = state.step >= plannedSteps;
-    const bool mapDue =
-        config.evalEveryEpochs > 0 && (lastEpoch || (epoch + 1) % config.evalEveryEpochs == 0);
+    const bool mapDue = mapInterval > 0 && (lastEpoch || (epoch + 1) % mapInterval == 0);
     if (!mapDue) return {validationLoss(), std::nullopt};
 
     LossValues lossSum;
@@ -307,7 +308,11 @@ struct Trainer::Impl {
          "training " + config.model.architecture + " at " + std::to_string(config.model.inputSize) +
              " on " + std::to_string(trainSet->size()) + " images, " +
              std::to_string(plannedSteps) + " steps" +
-             (state.step > 0 ? ", resuming at step " + std::to_string(state.step) : ""));
+             (state.step > 0 ? ", resuming at step " + std::to_string(state.step) : "") +
+             (mapInterval == 0 ? ""
+              : mapInterval == 1
+                  ? "; mAP@0.5 on the test set after every epoch"
+                  : "; mAP@0.5 on the test set every " + std::to_string(mapInterval) + " epochs"));
     for (const auto& w : dataWarnings) emit(observer, "data_warning", w);
     if (!pretrainedReport.empty() && state.step == 0)
       emit(observer, "pretrained", pretrainedReport);

@@ -3,7 +3,10 @@
 #   detect: DATA is a folder of images; BAD_IMAGE a file that is not an image. Expects exit
 #           status 1, an error naming BAD_IMAGE, and one JSON record per good image.
 #   eval:   DATA is an annotation file.
-#   annotate: DATA is a folder of JPEGs (passed as a glob pattern); OUT gets annotated copies.
+#   annotate: DATA is a folder of JPEGs (passed as a glob pattern and as a folder, so every
+#           name comes twice); OUT gets annotated copies, the second ones as NAME_2.jpg.
+#   video:  DATA is a folder of JPEGs numbered from 000001, read as an image sequence;
+#           OUT gets an annotated .avi, which is then read back as a video.
 cmake_minimum_required(VERSION 3.21)
 
 function(fail)
@@ -135,6 +138,13 @@ elseif(MODE STREQUAL "eval")
     get_field(id "${c}" class)
     get_field(name "${c}" name)
     get_field(gt "${c}" ground_truth)
+    get_field(dets "${c}" detections)
+    foreach(column recall precision score)
+      string(JSON points LENGTH "${c}" pr_curve ${column})
+      if(NOT points EQUAL dets)
+        fail("per_class[${i}].pr_curve.${column} has ${points} points for ${dets} detections")
+      endif()
+    endforeach()
     if(NOT id EQUAL i OR NOT name STREQUAL "${i}")
       fail("per_class[${i}] is class ${id} named '${name}'")
     endif()
@@ -149,7 +159,7 @@ elseif(MODE STREQUAL "annotate")
   file(REMOVE_RECURSE "${OUT}")
   execute_process(
     COMMAND "${CLI}" detect --model "${MODEL}" --score 0.01 --threads 2 --out "${OUT}"
-            "${DATA}/*.jpg"
+            "${DATA}/*.jpg" "${DATA}"
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     fail("detect --out exited with ${rc}: ${err}")
@@ -160,12 +170,64 @@ elseif(MODE STREQUAL "annotate")
   file(GLOB images "${DATA}/*.jpg")
   foreach(image IN LISTS images)
     get_filename_component(name "${image}" NAME)
-    file(SIZE "${OUT}/${name}" size)
-    if(NOT size GREATER 0)
-      fail("no annotated ${OUT}/${name}")
-    endif()
+    get_filename_component(stem "${image}" NAME_WE)
+    foreach(copy "${name}" "${stem}_2.jpg")
+      file(SIZE "${OUT}/${copy}" size)
+      if(NOT size GREATER 0)
+        fail("no annotated ${OUT}/${copy}")
+      endif()
+    endforeach()
   endforeach()
-  message(STATUS "annotate: ${OUT} holds an annotated copy of every image")
+  # A pattern whose matches are folders and text files only: nothing to detect, an error.
+  execute_process(
+    COMMAND "${CLI}" detect --model "${MODEL}" --threads 2 "${DATA}/../*"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 1 OR NOT err MATCHES "no image files match")
+    fail("a pattern without images gave exit status ${rc}, stderr: ${err}")
+  endif()
+  message(STATUS "annotate: ${OUT} holds two annotated copies of every image")
+elseif(MODE STREQUAL "video")
+  file(GLOB images "${DATA}/*.jpg")
+  list(LENGTH images frames)
+  file(MAKE_DIRECTORY "${OUT}")
+  execute_process(
+    COMMAND "${CLI}" detect --model "${MODEL}" --score 0.01 --threads 2 --json
+            --video "${DATA}/%06d.jpg" --out "${OUT}/annotated.avi"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    fail("detect --video exited with ${rc}: ${err}")
+  endif()
+  # Read the written video back: as many frames, each with a JSON record.
+  execute_process(
+    COMMAND "${CLI}" detect --model "${MODEL}" --score 0.01 --threads 2 --json
+            --video "${OUT}/annotated.avi" --out "${OUT}/again.avi"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    fail("detect --video on the annotated video exited with ${rc}: ${err}")
+  endif()
+  string(STRIP "${out}" out)
+  string(REPLACE "\n" ";" lines "${out}")
+  list(LENGTH lines lineCount)
+  if(NOT lineCount EQUAL frames)
+    fail("the annotated video gave ${lineCount} frames, expected ${frames}: ${out}")
+  endif()
+  list(GET lines -1 lastLine)
+  get_field(frame "${lastLine}" frame)
+  math(EXPR lastFrame "${frames} - 1")
+  if(NOT frame EQUAL lastFrame)
+    fail("last frame is ${frame}, expected ${lastFrame}")
+  endif()
+  # --out naming the input video is refused, and the video is kept.
+  file(SIZE "${OUT}/annotated.avi" before)
+  execute_process(
+    COMMAND "${CLI}" detect --model "${MODEL}" --threads 2 --video "${OUT}/annotated.avi"
+            --out "${OUT}/annotated.avi"
+    RESULT_VARIABLE rc ERROR_VARIABLE err)
+  file(SIZE "${OUT}/annotated.avi" after)
+  if(rc EQUAL 0 OR NOT err MATCHES "is the input video" OR NOT before EQUAL after)
+    fail("--out equal to --video: exit status ${rc}, size ${before} -> ${after}, stderr: ${err}")
+  endif()
+  message(STATUS "video: ${frames} frames written and read back")
 else()
-  fail("MODE must be detect, eval or annotate, got '${MODE}'")
+  fail("MODE must be detect, eval, annotate or video, got '${MODE}'")
 endif()

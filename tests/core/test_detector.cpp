@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -75,6 +76,56 @@ TEST(Letterbox, CoordinatesRoundTripForNonSquareImages) {
       EXPECT_NEAR(g.toSourceX(g.toNetworkX(x)), x, 1e-3f * w);
     for (float y : {0.f, 7.f, h / 2.f, static_cast<float>(h)})
       EXPECT_NEAR(g.toSourceY(g.toNetworkY(y)), y, 1e-3f * h);
+  }
+}
+
+namespace {
+
+// Where the 50% level of an edge lies between pixel centres of `values` (one row or column of
+// the letterboxed image), in continuous network coordinates (pixel i spans [i, i + 1)).
+std::vector<float> edgeCrossings(const std::vector<float>& values, float level) {
+  std::vector<float> crossings;
+  for (size_t i = 0; i + 1 < values.size(); ++i) {
+    const float a = values[i], b = values[i + 1];
+    if ((a < level) != (b < level))
+      crossings.push_back(static_cast<float>(i) + 0.5f + (level - a) / (b - a));
+  }
+  return crossings;
+}
+
+}  // namespace
+
+TEST(Letterbox, MapsSourceEdgesToWhereTheResizedImageHasThem) {
+  // Small images upscaled into 416: an edge becomes a ramp whose 50% level is where
+  // cv::resize put the source edge, to a few hundredths of a pixel. Sizes whose short side
+  // is truncated by most of a pixel (31x30: 402.6 -> 402 rows), where a single scale for
+  // both axes would be half a network pixel off at the far edge.
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{31, 30}, {30, 31}, {23, 41}}) {
+    SCOPED_TRACE(std::to_string(w) + "x" + std::to_string(h));
+    const int x1 = w / 4, x2 = w - 2, y1 = h / 4, y2 = h - 2;  // white on black, [x1, x2)
+    cv::Mat image(h, w, CV_8UC3, cv::Scalar::all(0));
+    image(cv::Rect(x1, y1, x2 - x1, y2 - y1)).setTo(cv::Scalar::all(255));
+    LetterboxGeometry g;
+    const cv::Mat boxed = letterboxRgb(image, 416, &g);
+    EXPECT_EQ(std::max(g.resizedWidth, g.resizedHeight), 416);
+
+    const int row = static_cast<int>(g.toNetworkY((y1 + y2) / 2.f));
+    const int column = static_cast<int>(g.toNetworkX((x1 + x2) / 2.f));
+    std::vector<float> across, down;
+    for (int x = g.offsetX; x < g.offsetX + g.resizedWidth; ++x)
+      across.push_back(boxed.at<cv::Vec3b>(row, x)[0]);
+    for (int y = g.offsetY; y < g.offsetY + g.resizedHeight; ++y)
+      down.push_back(boxed.at<cv::Vec3b>(y, column)[0]);
+    const auto xs = edgeCrossings(across, 127.5f), ys = edgeCrossings(down, 127.5f);
+    ASSERT_EQ(xs.size(), 2u);
+    ASSERT_EQ(ys.size(), 2u);
+    EXPECT_NEAR(xs[0] + g.offsetX, g.toNetworkX(x1), 0.1f);
+    EXPECT_NEAR(xs[1] + g.offsetX, g.toNetworkX(x2), 0.1f);
+    EXPECT_NEAR(ys[0] + g.offsetY, g.toNetworkY(y1), 0.1f);
+    EXPECT_NEAR(ys[1] + g.offsetY, g.toNetworkY(y2), 0.1f);
+    // And back: the source edges, to a hundredth of a source pixel.
+    EXPECT_NEAR(g.toSourceY(ys[1] + g.offsetY), y2, 0.01f);
+    EXPECT_NEAR(g.toSourceX(xs[1] + g.offsetX), x2, 0.01f);
   }
 }
 

@@ -59,6 +59,8 @@ TEST(RunConfig, ValidateListsEveryProblem) {
   c.classesFile = "";
   c.batchSize = 0;
   c.model.inputSize = 100;
+  c.checkpoints.bestBy = "map50";
+  c.evalEveryEpochs = 0;
   const auto problems = validate(c);
   auto mentions = [&](const std::string& word) {
     for (const auto& p : problems)
@@ -69,6 +71,7 @@ TEST(RunConfig, ValidateListsEveryProblem) {
   EXPECT_TRUE(mentions("classes file"));
   EXPECT_TRUE(mentions("batch size"));
   EXPECT_TRUE(mentions("inputSize"));
+  EXPECT_TRUE(mentions("map50"));
 }
 
 TEST(RunConfig, UseDataFolderNeedsTrainTxt) {
@@ -80,4 +83,20 @@ TEST(RunConfig, UseDataFolderNeedsTrainTxt) {
   useDataFolder(c, dir.path());
   EXPECT_EQ(fs::path(c.trainAnnotations).filename(), "train.txt");
   EXPECT_TRUE(c.testAnnotations.empty());
+}
+
+TEST(RunConfig, MapEvaluationIsEveryEpochForSmallTestSetsByDefault) {
+  RunConfig c;
+  ASSERT_EQ(c.evalEveryEpochs, kEvalEveryEpochsAuto);
+  EXPECT_EQ(mapEvaluationInterval(c, 4000, 200), 1);   // the make-data default
+  EXPECT_EQ(mapEvaluationInterval(c, 4000, 1000), 1);  // a quarter
+  EXPECT_EQ(mapEvaluationInterval(c, 4000, 1001), 2);
+  EXPECT_EQ(mapEvaluationInterval(c, 1000, 1000), 4);  // the test set is the training set
+  EXPECT_EQ(mapEvaluationInterval(c, 3, 5), 5);        // tiny sets: a quarter rounds to 1
+  c.evalEveryEpochs = 3;
+  EXPECT_EQ(mapEvaluationInterval(c, 1000, 1000), 3);  // an explicit choice is kept
+  c.evalEveryEpochs = 0;
+  EXPECT_EQ(mapEvaluationInterval(c, 4000, 200), 0);
+  c.evalEveryEpochs = -2;
+  EXPECT_FALSE(validate(c).empty());
 }

@@ -12,12 +12,14 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QRegularExpressionValidator>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include <exception>
+#include <optional>
 
 #include "ui/common/compute_devices.h"
 
@@ -53,6 +55,41 @@ QLineEdit* sciEdit(const QString& name) {
 }
 
 QString sci(double v) { return QString::number(v, 'g', 6); }
+
+/// The mAP cadence: "auto" (kEvalEveryEpochsAuto), "never" (0) or "every N epochs".
+class EvalEverySpinBox : public QSpinBox {
+ public:
+  EvalEverySpinBox() { setRange(train::kEvalEveryEpochsAuto, 1000); }
+
+ protected:
+  QString textFromValue(int value) const override {
+    if (value == train::kEvalEveryEpochsAuto) return tr("auto");
+    if (value == 0) return tr("never");
+    return value == 1 ? tr("every epoch") : tr("every %1 epochs").arg(value);
+  }
+
+  int valueFromText(const QString& text) const override {
+    return parse(text).value_or(train::kEvalEveryEpochsAuto);
+  }
+
+  QValidator::State validate(QString& text, int&) const override {
+    const auto value = parse(text);
+    return value && *value >= minimum() && *value <= maximum() ? QValidator::Acceptable
+                                                               : QValidator::Intermediate;
+  }
+
+ private:
+  /// "auto", "never", "every epoch", or any text whose number is N.
+  std::optional<int> parse(const QString& text) const {
+    const QString t = text.trimmed();
+    if (t.compare(tr("auto"), Qt::CaseInsensitive) == 0) return train::kEvalEveryEpochsAuto;
+    if (t.compare(tr("never"), Qt::CaseInsensitive) == 0) return 0;
+    if (t.compare(tr("every epoch"), Qt::CaseInsensitive) == 0) return 1;
+    const QRegularExpressionMatch number = QRegularExpression(QStringLiteral("\\d+")).match(t);
+    if (!number.hasMatch()) return std::nullopt;
+    return number.captured().toInt();
+  }
+};
 
 }  // namespace
 
@@ -181,11 +218,12 @@ QWidget* RunConfigForm::buildBasic() {
   warmup_->setObjectName(QStringLiteral("warmupEpochs"));
   warmup_->setSuffix(tr(" epochs"));
   form->addRow(tr("&Warm-up:"), warmup_);
-  evalEvery_ = spin(0, 1000);
+  evalEvery_ = new EvalEverySpinBox;
   evalEvery_->setObjectName(QStringLiteral("evalEvery"));
-  evalEvery_->setSpecialValueText(tr("never"));
-  evalEvery_->setPrefix(tr("every "));
-  evalEvery_->setSuffix(tr(" epochs"));
+  evalEvery_->setToolTip(
+      tr("mAP@0.5 on the test set. Auto: after every epoch while the test set has at most a "
+         "quarter as many images as the training set, less often for bigger test sets. "
+         "Always after the last epoch."));
   form->addRow(tr("mAP e&valuation:"), evalEvery_);
   device_ = new QComboBox;
   device_->setObjectName(QStringLiteral("device"));
