@@ -25,18 +25,39 @@ find_package(CLI11 2.1 REQUIRED)
 # oneDNN for the Detector's CPU network (core/infer/onednn_network.*): only where libtorch
 # itself links this shared oneDNN (Debian's libtorch does), so one oneDNN serves both.
 # Official libtorch builds carry a oneDNN of their own; there the engine is left out and the
-# Detector runs libtorch's forward.
+# Detector runs libtorch's forward. YOLO_WITH_ONEDNN=OFF leaves it out on purpose, to build
+# and test that path here.
+#
+# Found by header and library, not by oneDNN's CMake config: Debian's dnnl-config.cmake
+# requires OpenCL (its GPU runtime), which the CPU network never uses, and which a machine
+# without ocl-icd-opencl-dev lacks, so the config would stop the configure.
+option(YOLO_WITH_ONEDNN "Use the oneDNN that libtorch links for the Detector's CPU network" ON)
 set(YOLO_HAVE_ONEDNN OFF)
-find_package(dnnl CONFIG QUIET)
-if(dnnl_FOUND AND dnnl_VERSION VERSION_LESS 3)
+if(YOLO_WITH_ONEDNN)
+  find_path(YOLO_DNNL_INCLUDE_DIR oneapi/dnnl/dnnl.hpp)
+  find_library(YOLO_DNNL_LIBRARY dnnl)
   find_library(_yolo_torch_cpu torch_cpu HINTS ${TORCH_INSTALL_PREFIX}/lib NO_CACHE)
   find_program(_yolo_readelf readelf)
-  if(_yolo_torch_cpu AND _yolo_readelf)
-    execute_process(COMMAND "${_yolo_readelf}" -d "${_yolo_torch_cpu}"
-                    OUTPUT_VARIABLE _yolo_torch_needed ERROR_QUIET)
-    if(_yolo_torch_needed MATCHES "libdnnl\\.so")
-      set(YOLO_HAVE_ONEDNN ON)
-    endif()
+endif()
+if(YOLO_WITH_ONEDNN AND YOLO_DNNL_INCLUDE_DIR AND YOLO_DNNL_LIBRARY AND _yolo_torch_cpu
+   AND _yolo_readelf)
+  # The network is written against the oneDNN 2.x API.
+  file(STRINGS "${YOLO_DNNL_INCLUDE_DIR}/oneapi/dnnl/dnnl_version.h" _yolo_dnnl_major
+       REGEX "^#define DNNL_VERSION_MAJOR [0-9]+")
+  string(REGEX REPLACE ".* ([0-9]+)$" "\\1" _yolo_dnnl_major "${_yolo_dnnl_major}")
+  # Same library: the soname libtorch_cpu needs must be the one the found library carries.
+  execute_process(COMMAND "${_yolo_readelf}" -d "${_yolo_torch_cpu}"
+                  OUTPUT_VARIABLE _yolo_torch_needed ERROR_QUIET)
+  execute_process(COMMAND "${_yolo_readelf}" -d "${YOLO_DNNL_LIBRARY}"
+                  OUTPUT_VARIABLE _yolo_dnnl_dynamic ERROR_QUIET)
+  string(REGEX MATCH "Library soname: \\[([^]]+)\\]" _ "${_yolo_dnnl_dynamic}")
+  set(_yolo_dnnl_soname "${CMAKE_MATCH_1}")
+  if(_yolo_dnnl_major STREQUAL "2" AND _yolo_dnnl_soname
+     AND _yolo_torch_needed MATCHES "\\[${_yolo_dnnl_soname}\\]")
+    set(YOLO_HAVE_ONEDNN ON)
+    add_library(yolo_dnnl INTERFACE)
+    target_include_directories(yolo_dnnl SYSTEM INTERFACE "${YOLO_DNNL_INCLUDE_DIR}")
+    target_link_libraries(yolo_dnnl INTERFACE "${YOLO_DNNL_LIBRARY}")
   endif()
 endif()
 message(STATUS "oneDNN network for CPU inference: ${YOLO_HAVE_ONEDNN}")
