@@ -7,9 +7,13 @@ endif()
 
 find_program(CCACHE_PROGRAM ccache)
 if(CCACHE_PROGRAM)
-  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
-  # Precompiled headers need these so ccache can still hit.
-  set(ENV{CCACHE_SLOPPINESS} "pch_defines,time_macros,include_file_mtime,include_file_ctime")
+  # Precompiled headers need this sloppiness for ccache to hit at all. It must reach each
+  # compiler call Ninja makes (an ENV{} set here lives only while CMake configures), and
+  # ccache 4.7 (Debian 12) takes no settings on its command line, hence `cmake -E env`.
+  set(CMAKE_CXX_COMPILER_LAUNCHER
+      "${CMAKE_COMMAND}" -E env
+      "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+      "${CCACHE_PROGRAM}")
 endif()
 
 add_library(yolo_options INTERFACE)
