@@ -19,7 +19,8 @@
 
 namespace yolo::infer {
 
-/// Whether this build has the engine (oneDNN's headers were found at configure time).
+/// Whether the Detector runs this engine: this build has it (oneDNN's headers were found at
+/// configure time) and YOLO_ONEDNN_NETWORK is not "0" (read once).
 bool oneDnnNetworkAvailable();
 
 class OneDnnNetwork {
