@@ -5,12 +5,9 @@
 #include <limits>
 #include <mutex>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include "core/data/yolo_targets.h"
 #include "core/train/yolo_loss.h"
+#include "core/util/process_environment.h"
 
 namespace yolo::train {
 namespace {
@@ -75,21 +72,6 @@ void dropGradients(torch::optim::Optimizer& optimizer) {
   }
 }
 
-// A step allocates and frees the same large activations every time. glibc hands blocks over
-// 32 MiB (and, once freed, the top of the heap) back to the kernel, so each step faulted its
-// activations in afresh: about a sixth of a yolov3-tiny step's CPU time went to page faults.
-// Keeping freed memory in the heap makes the process hold its peak footprint, which
-// training reaches on its first step anyway.
-void keepFreedMemoryInHeap() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-#if defined(__GLIBC__)  // other C libraries keep their own policy
-    mallopt(M_MMAP_THRESHOLD, 1 << 30);
-    mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
-  });
-}
-
 }  // namespace
 
 BatchLoaderCollate makeTargetCollate(const model::YoloNetImpl& net, const RunConfig& config) {
@@ -106,7 +88,7 @@ BatchLoaderCollate makeTargetCollate(const model::YoloNetImpl& net, const RunCon
 std::optional<LossValues> trainStep(model::YoloNetImpl& net, torch::optim::Optimizer& optimizer,
                                     const data::Batch& batch, const RunConfig& config,
                                     torch::Device device) {
-  keepFreedMemoryInHeap();
+  keepLargeAllocationsInOneHeap();  // for library users; main() has called it already
   dropGradients(optimizer);
   const auto raw = net.forward(batch.images.to(device));
   LossBreakdown loss = computeLoss(raw, targetsOf(batch, device), lossOptionsOf(net, config));

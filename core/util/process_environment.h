@@ -14,4 +14,15 @@ namespace yolo {
 /// forward on 2 cores about 20% slower (bench_inference).
 void ensurePassiveOpenMpWaiting(char** argv);
 
+/// A training step allocates and frees the same large activations (tens to hundreds of MB)
+/// every time. glibc gives each new thread an arena of its own, made of 64 MB heaps that
+/// cannot hold such blocks: they are mmapped and unmapped on every step, and the kernel
+/// clears every page again. Trained on a worker thread (the workbench), that made steps 4-5
+/// times slower than on the main thread (yolo-cli train). This puts every thread in the main
+/// arena, keeps blocks up to 1 GB in its heap and freed memory in the process, so any thread
+/// reuses warm pages; the process keeps its peak footprint, which training reaches on its
+/// first step anyway. Call it first thing in main(): a thread that already allocated keeps
+/// its arena. Idempotent; does nothing outside glibc.
+void keepLargeAllocationsInOneHeap();
+
 }  // namespace yolo
