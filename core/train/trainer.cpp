@@ -18,6 +18,7 @@
 #include "core/train/metrics_log.h"
 #include "core/train/training_step.h"
 #include "core/train/weight_average.h"
+#include "core/util/atomic_file.h"
 #include "core/util/compute_threads.h"
 
 namespace yolo::train {
@@ -77,6 +78,7 @@ struct Trainer::Impl {
 
   bool resumedRun = false;
   std::string pretrainedReport;  ///< DarknetLoadReport::summary(), logged when the run starts
+  std::string staleFilesReport;  ///< describeRemoved() of the run folder's stale files
   bool backboneFrozen = false;
 
   void setUp(bool resuming) {
@@ -132,6 +134,9 @@ struct Trainer::Impl {
     schedule.totalSteps = plannedSteps;
 
     fs::create_directories(runDir);
+    // A process killed mid-write (kill -9, power loss) leaves its temporary checkpoint
+    // behind, up to hundreds of MB each time; the writer's lock tells whose is dead.
+    staleFilesReport = describeRemoved(removeStaleTemporaryFiles(runDir));
     if (resuming) {
       const CheckpointHeader header =
           loadCheckpoint(runDir / "last.pt", *net, optimizer.get(), averagedModule());
@@ -313,6 +318,7 @@ struct Trainer::Impl {
               : mapInterval == 1
                   ? "; mAP@0.5 on the test set after every epoch"
                   : "; mAP@0.5 on the test set every " + std::to_string(mapInterval) + " epochs"));
+    if (!staleFilesReport.empty()) emit(observer, "cleaned_up", staleFilesReport);
     for (const auto& w : dataWarnings) emit(observer, "data_warning", w);
     if (!pretrainedReport.empty() && state.step == 0)
       emit(observer, "pretrained", pretrainedReport);

@@ -42,7 +42,8 @@ struct EpochMetrics {
 
 /// Something that happened: "started", "pretrained" (the Darknet weights report),
 /// "backbone_frozen", "backbone_unfrozen", "paused", "resumed", "checkpoint", "best",
-/// "nan_skipped", "rolled_back", "data_warning", "stopped", "finished", "failed".
+/// "nan_skipped", "rolled_back", "data_warning", "cleaned_up" (stale temporary files of a
+/// killed process removed from the run folder), "stopped", "finished", "failed".
 struct TrainingEvent {
   std::string event;
   std::string message;

@@ -4,7 +4,15 @@
 
 #include <opencv2/core.hpp>
 
+#include <csignal>
+#include <ostream>
 #include <random>
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/util/atomic_file.h"
 
 namespace yolo::test {
 
@@ -24,6 +32,39 @@ ScratchDir::ScratchDir() {
 ScratchDir::~ScratchDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+int startAtomicWriterThatHangs(const std::filesystem::path& file) {
+  int ready[2];
+  if (::pipe(ready) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::close(ready[0]);
+    try {
+      writeFileAtomically(file, [&](std::ostream& out) {
+        out << std::string(1 << 20, 'x');
+        out.flush();
+        const char byte = 1;
+        if (::write(ready[1], &byte, 1) != 1) ::_exit(2);
+        for (;;) ::pause();  // until killed
+      });
+    } catch (...) {
+    }
+    ::_exit(1);
+  }
+  ::close(ready[1]);
+  char byte = 0;
+  const bool started = ::read(ready[0], &byte, 1) == 1;
+  ::close(ready[0]);
+  if (!started) throw std::runtime_error("the writer process did not start writing");
+  return pid;
+}
+
+void killAndReap(int pid) {
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
 }
 
 }  // namespace yolo::test

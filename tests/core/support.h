@@ -26,4 +26,12 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
+/// Starts a child process that begins writing `file` with writeFileAtomically and hangs
+/// halfway (1 MiB written, the temporary file open and locked); returns its pid once the
+/// temporary file is on disk. The caller kills it (SIGKILL: a crash mid-write) and reaps it.
+int startAtomicWriterThatHangs(const std::filesystem::path& file);
+
+/// Kills `pid` with SIGKILL and waits for it.
+void killAndReap(int pid);
+
 }  // namespace yolo::test

@@ -176,6 +176,44 @@ TEST_F(TrainerTest, StopThenResumeContinuesAtTheSameStepLrAndData) {
   EXPECT_EQ(countLines(dir.path() / "run" / "metrics.jsonl", "\"type\":\"step\""), 9);
 }
 
+TEST_F(TrainerTest, ResumeAfterAKillMidCheckpointRemovesAndReportsTheHalfWrittenFile) {
+  yolo::test::ScratchDir dir;
+  RunConfig config = tinyRun(dir.path());
+  config.epochs = 2;
+  const fs::path run = dir.path() / "run";
+  {
+    Trainer trainer(config, run);
+    TrainingObserver observer;
+    observer.onStep = [&](const StepMetrics& m) {
+      if (m.step == 1) trainer.stop();
+    };
+    ASSERT_EQ(trainer.run(observer), TrainingOutcome::kStopped);
+  }
+  // A process killed while it wrote last.pt (as `kill -9` during a checkpoint does).
+  yolo::test::killAndReap(yolo::test::startAtomicWriterThatHangs(run / "last.pt"));
+  auto temporaries = [&] {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(run))
+      n += e.path().filename().string().rfind(".last.pt.tmp", 0) == 0;
+    return n;
+  };
+  ASSERT_EQ(temporaries(), 1);
+
+  auto trainer = Trainer::resumeFrom(run);
+  EXPECT_EQ(temporaries(), 0) << "removed before the run goes on";
+  std::vector<TrainingEvent> cleaned;
+  TrainingObserver observer;
+  observer.onEvent = [&](const TrainingEvent& e) {
+    if (e.event == "cleaned_up") cleaned.push_back(e);
+  };
+  EXPECT_EQ(trainer->run(observer), TrainingOutcome::kFinished);
+  ASSERT_EQ(cleaned.size(), 1u) << "reported once";
+  EXPECT_NE(cleaned[0].message.find("removed 1 temporary file"), std::string::npos)
+      << cleaned[0].message;
+  EXPECT_NE(cleaned[0].message.find(".last.pt.tmp"), std::string::npos) << cleaned[0].message;
+  EXPECT_EQ(countLines(run / "metrics.jsonl", "\"event\":\"cleaned_up\""), 1);
+}
+
 TEST_F(TrainerTest, PauseResumeAndStopFromAnotherThread) {
   yolo::test::ScratchDir dir;
   RunConfig config = tinyRun(dir.path());
