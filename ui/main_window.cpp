@@ -63,6 +63,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     if (closeWhenStopped_) QTimer::singleShot(0, this, &QWidget::close);
   });
 
+  // What a user set is kept when it is set, not only at a clean close: a workbench ended
+  // by a logout, a kill or --screenshot still opens next time with the data folder, the
+  // run and the model it had.
+  connect(data_, &DataView::datasetFolderReady, this, &MainWindow::writeSettings);
+  connect(train_, &TrainView::currentRunDirChanged, this, &MainWindow::writeSettings);
+  connect(detect_, &DetectView::modelChanged, this, &MainWindow::writeSettings);
+  connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::writeSettings);
+
   buildMenus();
   setAcceptDrops(true);
   // Children that take drops themselves (text fields) would swallow dropped images.

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QIcon>
 #include <QTimer>
 
@@ -79,6 +80,8 @@ GuiOptions parseArguments(const QCoreApplication& app) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any thread allocates: training and detection run on worker threads.
+  yolo::keepLargeAllocationsInOneHeap();
   yolo::ensurePassiveOpenMpWaiting(argv);  // training shares the cores with the GUI thread
   if (wantsInfoOnly(argc, argv)) {
     QCoreApplication app(argc, argv);
@@ -113,10 +116,22 @@ int main(int argc, char** argv) {
     window.showView(yolo::ui::MainWindow::kDetect);
   }
   if (!options.screenshot.isEmpty()) {
-    QTimer::singleShot(4000, &window, [&window, path = options.screenshot] {
-      window.grab().save(path);
-      QApplication::exit(0);
-    });
+    // The picture shows what a user would see once the window is done: after the first
+    // paint, data generation finished, the dataset read and the model loaded with its
+    // detections drawn (polled, as these finish on worker threads), or after two minutes,
+    // whatever is shown then.
+    auto started = std::make_shared<QElapsedTimer>();
+    started->start();
+    auto* poll = new QTimer(&window);
+    QObject::connect(
+        poll, &QTimer::timeout, &window, [&window, started, path = options.screenshot] {
+          const bool settled = window.detectView()->settled() && !window.dataView()->isBusy() &&
+                               !window.dataView()->isOpening();
+          if (started->elapsed() < 4000 || (!settled && started->elapsed() < 120000)) return;
+          window.grab().save(path);
+          QApplication::exit(0);
+        });
+    poll->start(200);
   }
   return QApplication::exec();
 }

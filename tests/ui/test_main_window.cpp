@@ -2,6 +2,9 @@
 // what the Detector finds in it, settings persist between launches.
 
 #include <QAction>
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
 #include <QDropEvent>
 #include <QImage>
 #include <QMenuBar>
@@ -19,8 +22,10 @@
 #include "core/infer/detector.h"
 #include "tests/ui/support/certain_checkpoint.h"
 #include "ui/common/box_image_view.h"
+#include "ui/data/data_view.h"
 #include "ui/detect/detect_view.h"
 #include "ui/main_window.h"
+#include "ui/train/run_config_form.h"
 #include "ui/train/train_view.h"
 
 using yolo::ui::MainWindow;
@@ -199,6 +204,44 @@ class TestMainWindow : public QObject {
     QCOMPARE(again.views()->currentIndex(), static_cast<int>(MainWindow::kTrain));
     QCOMPARE(QSettings().value(QStringLiteral("window/view")).toInt(), 1);
     QVERIFY(!QSettings().value(QStringLiteral("window/geometry")).toByteArray().isEmpty());
+  }
+
+  // A workbench ended without a clean close (logout, kill, --screenshot) still opens with
+  // the data folder the Data view gave the Train view, and the model the Detect view had,
+  // loaded and named in its list.
+  void whatTheUserSetIsThereAfterAnUncleanEnd() {
+    QSettings().clear();
+    QTemporaryDir dir;
+    const QString data = dir.filePath(QStringLiteral("data"));
+    QVERIFY(QDir().mkpath(data));
+    const QString image = writeImage(dir, QStringLiteral("data/1.png"));
+    {
+      QFile train(QDir(data).filePath(QStringLiteral("train.txt")));
+      QVERIFY(train.open(QIODevice::WriteOnly));
+      train.write(QStringLiteral("%1 4,4,20,20,0\n").arg(image).toUtf8());
+      QFile names(QDir(data).filePath(QStringLiteral("mnist.names")));
+      QVERIFY(names.open(QIODevice::WriteOnly));
+      names.write("zero\none\n");
+    }
+    const QString checkpoint = QString::fromStdString(
+        yolo::test::writeCertainCheckpoint(dir.filePath(QStringLiteral("run")).toStdString())
+            .string());
+    {
+      MainWindow window;
+      window.dataView()->openDataset(data);
+      QTRY_COMPARE(window.trainView()->form()->dataFolder(), data);
+      window.detectView()->loadModel(checkpoint);
+      QTRY_VERIFY_WITH_TIMEOUT(window.detectView()->modelReady(), 30000);
+      // No close(): destroyed as a killed process would leave it.
+    }
+    MainWindow again;
+    QCOMPARE(again.trainView()->form()->dataFolder(), data);
+    QTRY_VERIFY_WITH_TIMEOUT(again.detectView()->modelReady(), 30000);
+    auto* models = again.detectView()->findChild<QComboBox*>(QStringLiteral("model"));
+    QVERIFY(models);
+    QCOMPARE(models->currentData(Qt::UserRole + 1).toString(), checkpoint);
+    QVERIFY2(models->currentText().contains(QStringLiteral("certain.pt")),
+             qPrintable(models->currentText()));
   }
 };
 

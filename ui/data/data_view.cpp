@@ -369,6 +369,8 @@ void DataView::setOutputFolder(const QString& folder) { output_->setText(folder)
 
 bool DataView::isBusy() const { return job_->isRunning() || fetcher_->isRunning(); }
 
+bool DataView::isOpening() const { return loader_.isRunning(); }
+
 bool DataView::generate() {
   if (isBusy()) return false;
   const data::GeneratorConfig config = generatorConfig();

@@ -60,6 +60,8 @@ class DataView : public QWidget {
   /// The annotation line of the image shown.
   QString shownLine() const;
   bool isBusy() const;
+  /// A dataset is being read in the background (openDataset() not yet done).
+  bool isOpening() const;
 
   void saveSettings(QSettings& settings) const;
   void restoreSettings(const QSettings& settings);

@@ -48,7 +48,12 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   connect(worker_, &DetectionWorker::modelLoaded, this,
           [this](const QString& checkpoint, const QStringList& names, int inputSize) {
             modelReady_ = true;
+            modelLoading_ = false;
             cachedKey_.clear();
+            // A run folder loads its best.pt or last.pt: the list names the file loaded.
+            loadedModel_ = checkpoint;
+            if (QFileInfo(checkpoint).absolutePath() != QFileInfo(runDir_).absoluteFilePath())
+              rememberModel(checkpoint);
             rebuildModelList();  // select the entry that was loaded
             modelInfo_->setText(tr("%1 · %2 classes · %3 px")
                                     .arg(QFileInfo(checkpoint).fileName())
@@ -62,6 +67,9 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
           });
   connect(worker_, &DetectionWorker::modelFailed, this, [this](const QString& message) {
     modelReady_ = false;
+    modelLoading_ = false;
+    loadedModel_.clear();
+    rebuildModelList();
     modelInfo_->setText(tr("No model: %1").arg(message));
     Q_EMIT statusMessage(tr("Model not loaded: %1").arg(message));
   });
@@ -367,6 +375,7 @@ void DetectView::showImage(int index) {
 
 void DetectView::loadModel(const QString& path) {
   modelReady_ = false;
+  modelLoading_ = true;
   cachedKey_.clear();
   loadedModel_ = path;
   modelInfo_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
@@ -409,7 +418,9 @@ void DetectView::rebuildModelList() {
     }
   }
   for (const QString& path : recentModels_) {
-    model_->addItem(QFileInfo(path).fileName());
+    // "run/best.pt": every run's checkpoints have the same two names.
+    const QFileInfo file(path);
+    model_->addItem(QStringLiteral("%1/%2").arg(file.dir().dirName(), file.fileName()));
     model_->setItemData(model_->count() - 1, path, kRoleAction);
     model_->setItemData(model_->count() - 1, QDir::toNativeSeparators(path), Qt::ToolTipRole);
   }
@@ -463,6 +474,7 @@ void DetectView::saveSettings(QSettings& s) const {
   s.setValue(QStringLiteral("detect/nms"), settings().iouThreshold);
   s.setValue(QStringLiteral("detect/recentModels"), recentModels_);
   s.setValue(QStringLiteral("detect/device"), device());
+  s.setValue(QStringLiteral("detect/model"), loadedModel_);  // cleared when a load fails
 }
 
 void DetectView::restoreSettings(const QSettings& s) {
@@ -473,6 +485,15 @@ void DetectView::restoreSettings(const QSettings& s) {
   recentModels_ = s.value(QStringLiteral("detect/recentModels")).toStringList();
   setDevice(s.value(QStringLiteral("detect/device"), QStringLiteral("auto")).toString());
   rebuildModelList();
+  // The model in use last time is loaded again (in the background), so the view opens
+  // ready to detect, as it was left.
+  const QString model = s.value(QStringLiteral("detect/model")).toString();
+  if (!model.isEmpty() && QFileInfo::exists(model)) loadModel(model);
+}
+
+bool DetectView::settled() const {
+  const bool detectionDue = modelReady_ && wantDetect_ && !currentKey().isEmpty();
+  return !modelLoading_ && inFlight_ < 0 && !detectionDue;
 }
 
 }  // namespace yolo::ui

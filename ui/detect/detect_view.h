@@ -54,6 +54,9 @@ class DetectView : public QWidget {
   int imageCount() const { return images_.size(); }
   int currentImage() const { return current_; }
   bool modelReady() const { return modelReady_; }
+  /// True when nothing is on its way: no model loading, no detection running or due for
+  /// the shown picture (what is drawn is final).
+  bool settled() const;
   const DetectionRecords& detections() const { return shown_; }
   BoxImageView* imageView() const { return view_; }
   SketchPad* sketchPad() const { return sketch_; }
@@ -120,6 +123,7 @@ class DetectView : public QWidget {
   QStringList recentModels_;
   QString loadedModel_;
   bool modelReady_ = false;
+  bool modelLoading_ = false;  ///< loadModel() asked, modelLoaded/modelFailed not yet back
 
   // One request in flight at a time; the latest wish waits (drawing fires many).
   int nextRequest_ = 0;
