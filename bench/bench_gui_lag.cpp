@@ -220,7 +220,7 @@ int main(int argc, char** argv) {
     g.trainImages = o.trainImages;
     g.testImages = 8;
     g.seed = 1;
-    yolo::data::generateDataset(g, yolo::data::loadMnistJson(*digits), data.toStdString());
+    yolo::data::generateDataset(g, yolo::data::loadDigitsFolder(*digits), data.toStdString());
     if (o.history > 0) writeHistory(dir.filePath(QStringLiteral("runs/history")), o.history);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_gui_lag: %s\n", e.what());

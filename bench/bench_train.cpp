@@ -131,7 +131,7 @@ fs::path makeDataset(const fs::path& dir, int trainImages) {
   config.trainImages = trainImages;
   config.testImages = 0;
   config.seed = 1;
-  yolo::data::generateDataset(config, yolo::data::loadMnistJson(*digits), dir);
+  yolo::data::generateDataset(config, yolo::data::loadDigitsFolder(*digits), dir);
   return dir;
 }
 

@@ -52,13 +52,13 @@ class InterruptGuard {
 
 data::DigitSet loadDigits(const MakeDataOptions& o) {
   if (!o.idxImages.empty()) return data::loadMnistIdx(o.idxImages, o.idxLabels);
-  if (!o.digits.empty()) return data::loadMnistJson(o.digits);
+  if (!o.digits.empty()) return data::loadDigitsFolder(o.digits);
   const auto found = data::findDefaultDigits();
   if (!found)
     throw std::runtime_error(
         "no MNIST digits found: run datasets/fetch_mnist.sh, set YOLO_DIGITS_DIR, or pass "
         "--digits DIR (the folder holding 0.json .. 9.json) or --idx-images/--idx-labels");
-  return data::loadMnistJson(*found);
+  return data::loadDigitsFolder(*found);
 }
 
 void run(const MakeDataOptions& o) {

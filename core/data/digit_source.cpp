@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 
@@ -198,11 +200,69 @@ DigitPools splitPools(const DigitSet& digits) {
   return pools;
 }
 
+void writeMnistIdxGz(const DigitSet& digits, const fs::path& imagesPath,
+                     const fs::path& labelsPath) {
+  const auto count = static_cast<std::uint32_t>(digits.size());
+  std::vector<std::uint8_t> images, labels;
+  auto header = [](std::vector<std::uint8_t>& out, std::initializer_list<std::uint32_t> words) {
+    for (const std::uint32_t w : words)
+      for (int shift = 24; shift >= 0; shift -= 8) out.push_back((w >> shift) & 0xff);
+  };
+  header(images, {2051, count, kDigitSide, kDigitSide});
+  header(labels, {2049, count});
+  for (int d = 0; d < kDigitClasses; ++d) {
+    for (const cv::Mat& digit : digits.byClass[d]) {
+      if (digit.rows != kDigitSide || digit.cols != kDigitSide || digit.type() != CV_8UC1)
+        throw std::invalid_argument("writeMnistIdxGz: a digit of class " + std::to_string(d) +
+                                    " is not a 28x28 CV_8UC1 image");
+      const cv::Mat whole = digit.isContinuous() ? digit : digit.clone();
+      images.insert(images.end(), whole.data, whole.data + kPixels);
+      labels.push_back(static_cast<std::uint8_t>(d));
+    }
+  }
+  auto compress = [](const fs::path& path, const std::vector<std::uint8_t>& bytes) {
+    // gzip framing (windowBits 15 + 16) so gunzip, Python's gzip and loadMnistIdx all read it.
+    z_stream z{};
+    if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+      fail(path, "cannot start gzip compression");
+    std::vector<std::uint8_t> out(deflateBound(&z, static_cast<uLong>(bytes.size())) + 32);
+    z.next_in = const_cast<Bytef*>(bytes.data());
+    z.avail_in = static_cast<uInt>(bytes.size());
+    z.next_out = out.data();
+    z.avail_out = static_cast<uInt>(out.size());
+    const int result = deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    if (result != Z_STREAM_END) fail(path, "gzip compression failed");
+    writeFileAtomically(path, [&](std::ostream& stream) {
+      stream.write(reinterpret_cast<const char*>(out.data()),
+                   static_cast<std::streamsize>(out.size()));
+    });
+  };
+  compress(imagesPath, images);
+  compress(labelsPath, labels);
+}
+
 bool isMnistJsonFolder(const fs::path& folder) {
   std::error_code ec;
   for (int d = 0; d < kDigitClasses; ++d)
     if (!fs::is_regular_file(folder / (std::to_string(d) + ".json"), ec)) return false;
   return true;
+}
+
+bool isDigitsFolder(const fs::path& folder) {
+  std::error_code ec;
+  return isMnistJsonFolder(folder) || (fs::is_regular_file(folder / kPackedDigitImages, ec) &&
+                                       fs::is_regular_file(folder / kPackedDigitLabels, ec));
+}
+
+DigitSet loadDigitsFolder(const fs::path& folder) {
+  if (isMnistJsonFolder(folder)) return loadMnistJson(folder);
+  if (isDigitsFolder(folder))
+    return loadMnistIdx(folder / kPackedDigitImages, folder / kPackedDigitLabels);
+  if (!fs::is_directory(folder)) return loadMnistJson(folder);  // its "not found" message
+  throw std::runtime_error(folder.string() + ": no digits (expected 0.json .. 9.json, or " +
+                           kPackedDigitImages + " and " + kPackedDigitLabels + ")");
 }
 
 std::optional<fs::path> findDefaultDigits() {
@@ -229,7 +289,7 @@ std::optional<fs::path> findDefaultDigits() {
     candidates.push_back(source.parent_path().parent_path().parent_path() / relative);
 
   for (const auto& candidate : candidates)
-    if (isMnistJsonFolder(candidate)) return candidate.lexically_normal();
+    if (isDigitsFolder(candidate)) return candidate.lexically_normal();
   return std::nullopt;
 }
 

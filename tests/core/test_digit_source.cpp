@@ -288,3 +288,43 @@ TEST(DigitSource, RealDigitsWhenFetched) {
   EXPECT_EQ(set.byClass[8][0].at<std::uint8_t>(0, 0), 0);
   EXPECT_GT(hi, 200);
 }
+
+TEST(DigitSource, PackedFormGivesBackTheSameDigitsAndPools) {
+  yolo::test::ScratchDir dir;
+  const std::vector<int> perClass = {3, 1, 2, 0, 4, 1, 1, 1, 1, 5};
+  writeJsonDigits(dir.path() / "json", perClass);
+  const DigitSet original = loadMnistJson(dir.path() / "json");
+  const fs::path packed = dir.path() / "packed";
+  fs::create_directories(packed);
+  writeMnistIdxGz(original, packed / kPackedDigitImages, packed / kPackedDigitLabels);
+
+  EXPECT_FALSE(isMnistJsonFolder(packed));
+  ASSERT_TRUE(isDigitsFolder(packed));
+  EXPECT_TRUE(isDigitsFolder(dir.path() / "json"));
+  EXPECT_FALSE(isDigitsFolder(dir.path()));
+  const DigitSet again = loadDigitsFolder(packed);
+  ASSERT_EQ(again.size(), original.size());
+  for (int d = 0; d < 10; ++d) {
+    ASSERT_EQ(again.byClass[d].size(), original.byClass[d].size()) << "class " << d;
+    for (std::size_t k = 0; k < original.byClass[d].size(); ++k)
+      EXPECT_EQ(cv::norm(again.byClass[d][k], original.byClass[d][k], cv::NORM_INF), 0.0)
+          << "class " << d << " digit " << k << ": order within a class decides the pools";
+  }
+  // gzip-framed, as a user's gunzip reads it.
+  std::ifstream in(packed / kPackedDigitImages, std::ios::binary);
+  unsigned char magic[2] = {};
+  in.read(reinterpret_cast<char*>(magic), 2);
+  EXPECT_EQ(magic[0], 0x1f);
+  EXPECT_EQ(magic[1], 0x8b);
+
+  // Found where an installed package keeps it.
+  ::setenv("YOLO_DIGITS_DIR", packed.c_str(), 1);
+  const auto found = findDefaultDigits();
+  ::unsetenv("YOLO_DIGITS_DIR");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(fs::weakly_canonical(*found), fs::weakly_canonical(packed));
+  // Half a pair is no digits folder; loading it names what is missing.
+  fs::remove(packed / kPackedDigitLabels);
+  EXPECT_FALSE(isDigitsFolder(packed));
+  expectErrorMentions([&] { loadDigitsFolder(packed); }, {"packed"});
+}

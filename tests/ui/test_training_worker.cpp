@@ -54,7 +54,7 @@ class TestTrainingWorker : public QObject {
     g.trainImages = 8;
     g.testImages = 2;
     data_ = dir_.filePath(QStringLiteral("data"));
-    yolo::data::generateDataset(g, yolo::data::loadMnistJson(*digits), data_.toStdString());
+    yolo::data::generateDataset(g, yolo::data::loadDigitsFolder(*digits), data_.toStdString());
   }
 
   void startPauseResumeStop() {

@@ -29,7 +29,7 @@ bool GenerateJob::start(const data::GeneratorConfig& config, const QString& digi
     enum class End { kFinished, kCancelled, kFailed } end = End::kFailed;
     QString text;
     try {
-      const data::DigitSet digits = data::loadMnistJson(digitsFolder.toStdString());
+      const data::DigitSet digits = data::loadDigitsFolder(digitsFolder.toStdString());
       const data::GenerateSummary summary = data::generateDataset(
           config, digits, outDir.toStdString(),
           [this](int done, int total) { Q_EMIT progress(done, total); }, &cancel_,
