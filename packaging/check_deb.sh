@@ -9,14 +9,25 @@
 #
 # Time on 2 cores: the build of build/deb (tests and benchmarks off) ~15 min from nothing,
 # seconds when up to date; the pristine root installs ~400 packages (~4 min), then ~2 min.
-# Needs root (pristine-check), and lintian on this machine for the package check (skipped
-# with a note when missing: apt-get install lintian).
+# Needs root (pristine-check, apt-get) and the build dependencies ./quickstart installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$(pwd)
 build="${src}/build/deb"
 pristine="${PRISTINE_CHECK:-${src}/../shared/tools/pristine-check}"
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Beside what ./quickstart installs to build: dpkg-shlibdeps (dpkg-dev), the manual pages
+# (help2man), the package check (lintian) and the pristine root (mmdebstrap).
+missing=()
+for p in dpkg-dev help2man lintian mmdebstrap; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  say "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
 if [[ "${1:-}" != "--no-build" ]]; then
   datasets/fetch_mnist.sh
@@ -35,12 +46,8 @@ say "package: ${deb} ($(du -h "${deb}" | cut -f1))"
 dpkg-deb --info "${deb}" | sed -n '/Package:/,$p'
 dpkg-deb --contents "${deb}" | awk '{print $6}' | grep -v '/$'
 
-if command -v lintian >/dev/null; then
-  say "lintian"
-  lintian --info --no-tag-display-limit "${deb}" || true
-else
-  say "lintian not installed here: apt-get install lintian to check the package"
-fi
+say "lintian"
+lintian --info --no-tag-display-limit "${deb}" || true
 
 # pristine-check clones a git work tree: one holding the .deb and the user's session.
 work=$(mktemp -d /var/tmp/check-deb.XXXXXX)

@@ -121,6 +121,7 @@ class TestMainWindow : public QObject {
 
   void droppedImageShowsTheDetectorsBoxes() {
     QTemporaryDir dir;
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("run"))));
     const QString checkpoint = QString::fromStdString(
         yolo::test::writeCertainCheckpoint(dir.path().toStdString(), /*inputSize=*/64).string());
     const QString image = writeImage(dir, QStringLiteral("digits.png"), 80, 64);
@@ -223,6 +224,7 @@ class TestMainWindow : public QObject {
       QVERIFY(names.open(QIODevice::WriteOnly));
       names.write("zero\none\n");
     }
+    QVERIFY(QDir().mkpath(dir.filePath(QStringLiteral("run"))));
     const QString checkpoint = QString::fromStdString(
         yolo::test::writeCertainCheckpoint(dir.filePath(QStringLiteral("run")).toStdString())
             .string());
