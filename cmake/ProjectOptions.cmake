@@ -11,7 +11,8 @@ if(CCACHE_PROGRAM)
   # compiler call Ninja makes (an ENV{} set here lives only while CMake configures), and
   # ccache 4.7 (Debian 12) takes no settings on its command line, hence `cmake -E env`.
   # CCACHE_BASEDIR makes paths inside the tree relative, so build folders of the same kind
-  # (build/release, the .deb's build/deb) share one cache.
+  # (build/release, the .deb's build/deb) share the entries of files compiled without the
+  # precompiled header (each folder's header differs, and with it the torch files' keys).
   set(CMAKE_CXX_COMPILER_LAUNCHER
       "${CMAKE_COMMAND}" -E env
       "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
