@@ -47,7 +47,7 @@ dpkg-deb --info "${deb}" | sed -n '/Package:/,$p'
 dpkg-deb --contents "${deb}" | awk '{print $6}' | grep -v '/$'
 
 say "lintian"
-lintian --info --no-tag-display-limit "${deb}" || true
+lintian --info --tag-display-limit 0 "${deb}" || true
 
 # pristine-check clones a git work tree: one holding the .deb and the user's session.
 work=$(mktemp -d /var/tmp/check-deb.XXXXXX)

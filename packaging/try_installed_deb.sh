@@ -43,7 +43,7 @@ ls /tmp/run
 step "yolo-cli detect"
 yolo-cli detect --model /tmp/run --json /tmp/digits-data/test/000001.jpg
 
-step "yolo-workbench under Xvfb: the Data view, Generate pressed (Alt+G)"
+step "yolo-workbench under Xvfb: the Data view, Generate pressed (File > Generate Data, Ctrl+G)"
 # A small set so the picture comes quickly; the view keeps these settings as a user's would.
 mkdir -p ~/.config/yolo-workbench
 printf '[data]\noutputFolder=/tmp/gui-data\ntrainImages=40\ntestImages=8\n' \
@@ -54,7 +54,7 @@ xvfb-run -a -s "-screen 0 1400x900x24" bash -c '
   # No window manager under Xvfb: give the window the keyboard focus by hand.
   window=$(xdotool search --sync --onlyvisible --name "YOLO Workbench" | head -1)
   sleep 1
-  xdotool windowfocus --sync "$window" key alt+g
+  xdotool windowfocus --sync "$window" key ctrl+g
   wait $app'
 ls -la /tmp/data-view.png
 test -s /tmp/gui-data/train.txt || { echo "error: Generate made no data"; exit 1; }

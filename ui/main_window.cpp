@@ -93,6 +93,12 @@ void MainWindow::buildMenus() {
     data_->chooseDataset();
   });
   openData->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+  // The Data view's Generate button, from anywhere (as Ctrl+R starts training).
+  QAction* generate = file->addAction(tr("&Generate Data"), data_, [this] {
+    showView(kData);
+    data_->generate();
+  });
+  generate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
   file->addAction(tr("Open &Run Folder…"), train_, [this] {
     showView(kTrain);
     train_->chooseRunToOpen();
