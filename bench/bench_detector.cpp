@@ -1,8 +1,12 @@
 // Detector latency: full detect() (letterbox, network, decode, NMS) against the bare
-// network forward pass on the same input, and refilter() alone. Prints milliseconds and
-// ratios; never fails on time.
+// network forward pass on the same input, refilter() alone, and detect() on a worker thread
+// (as the Detect view and the Draw canvas run it) against detect() on the main thread.
+// Prints milliseconds and ratios; never fails on time.
 //   bench_detector [architecture=yolov3-tiny] [inputSize=416] [threads=2] [runs=20]
-//                  [init=tutorial|kaiming]
+//                  [init=tutorial|kaiming] [heap=one|default]
+// heap=one (what yolo-cli and yolo-workbench do first in main()): every thread allocates
+// from glibc's main arena (keepLargeAllocationsInOneHeap); heap=default leaves glibc's
+// per-thread arenas, to compare.
 
 #include <torch/torch.h>
 
@@ -11,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -19,6 +24,7 @@
 #include "core/infer/detector.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
+#include "core/util/process_environment.h"
 
 using yolo::bench::medianMs;
 
@@ -31,6 +37,8 @@ int main(int argc, char** argv) {
   // Weight init: the trainer's "tutorial" (N(0, 0.01)) or "kaiming"; timings should not
   // depend on it, which this option lets one check.
   const std::string init = argc > 5 ? argv[5] : "tutorial";
+  const std::string heap = argc > 6 ? argv[6] : "one";
+  if (heap == "one") keepLargeAllocationsInOneHeap();
 
   const auto dir = std::filesystem::temp_directory_path() / "yolo-bench-detector";
   std::filesystem::create_directories(dir);
@@ -59,14 +67,23 @@ int main(int argc, char** argv) {
   const double detect =
       medianMs(/*warmup=*/0, runs, [&] { boxes = detector->detect(image, options).size(); });
   const double refilter = medianMs(/*warmup=*/0, runs, [&] { detector->refilter(options); });
+  double onWorker = 0;
+  std::thread worker([&] {
+    detector->detect(image, options);  // the thread's first allocations
+    onWorker =
+        medianMs(/*warmup=*/0, runs, [&] { boxes = detector->detect(image, options).size(); });
+  });
+  worker.join();
 
-  std::printf("%s@%d (%s init), %d threads, 640x480 image, median of %d runs\n",
-              architecture.c_str(), inputSize, init.c_str(), threads, runs);
+  std::printf("%s@%d (%s init), %d threads, 640x480 image, median of %d runs, heap=%s\n",
+              architecture.c_str(), inputSize, init.c_str(), threads, runs, heap.c_str());
   std::printf("  network forward   %8.2f ms  (reference)\n", forward);
   std::printf("  detect()          %8.2f ms  %.2fx the forward pass, %zu boxes\n", detect,
               detect / forward, boxes);
   std::printf("  refilter()        %8.2f ms  %.3fx the forward pass\n", refilter,
               refilter / forward);
+  std::printf("  detect() on a worker thread %8.2f ms  %.2fx detect() on the main thread\n",
+              onWorker, onWorker / detect);
   std::filesystem::remove_all(dir);
   return 0;
 }
