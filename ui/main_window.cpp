@@ -19,6 +19,7 @@
 #include "core/version.h"
 #include "ui/data/data_view.h"
 #include "ui/detect/detect_view.h"
+#include "ui/train/run_config_form.h"
 #include "ui/train/train_view.h"
 
 namespace yolo::ui {
@@ -69,6 +70,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(data_, &DataView::datasetFolderReady, this, &MainWindow::writeSettings);
   connect(train_, &TrainView::currentRunDirChanged, this, &MainWindow::writeSettings);
   connect(detect_, &DetectView::modelChanged, this, &MainWindow::writeSettings);
+  connect(train_->form(), &RunConfigForm::changed, this, &MainWindow::writeSettings);
   connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::writeSettings);
 
   buildMenus();
@@ -238,9 +240,13 @@ void MainWindow::readSettings() {
   train_->restoreSettings(s);
   detect_->restoreSettings(s);
   detect_->setCurrentRunDir(train_->currentRunDir());
+  settingsRestored_ = true;
 }
 
 void MainWindow::writeSettings() const {
+  // Views emit changes while they restore: writing then would store the views not yet
+  // restored as empty.
+  if (!settingsRestored_) return;
   QSettings s;
   s.setValue(QStringLiteral("window/geometry"), saveGeometry());
   s.setValue(QStringLiteral("window/state"), saveState());

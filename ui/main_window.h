@@ -54,6 +54,7 @@ class MainWindow : public QMainWindow {
   DetectView* detect_ = nullptr;
   QLabel* running_ = nullptr;
   bool closeWhenStopped_ = false;
+  bool settingsRestored_ = false;  ///< readSettings() done: writeSettings() may write
 };
 
 }  // namespace yolo::ui
