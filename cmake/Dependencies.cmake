@@ -40,7 +40,7 @@ if(YOLO_WITH_ONEDNN)
   find_program(_yolo_readelf readelf)
 endif()
 if(YOLO_WITH_ONEDNN AND YOLO_DNNL_INCLUDE_DIR AND YOLO_DNNL_LIBRARY AND _yolo_torch_cpu
-   AND _yolo_readelf)
+   AND _yolo_readelf AND EXISTS "${YOLO_DNNL_INCLUDE_DIR}/oneapi/dnnl/dnnl_version.h")
   # The network is written against the oneDNN 2.x API.
   file(STRINGS "${YOLO_DNNL_INCLUDE_DIR}/oneapi/dnnl/dnnl_version.h" _yolo_dnnl_major
        REGEX "^#define DNNL_VERSION_MAJOR [0-9]+")

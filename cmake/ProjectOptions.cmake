@@ -10,13 +10,11 @@ if(CCACHE_PROGRAM)
   # Precompiled headers need this sloppiness for ccache to hit at all. It must reach each
   # compiler call Ninja makes (an ENV{} set here lives only while CMake configures), and
   # ccache 4.7 (Debian 12) takes no settings on its command line, hence `cmake -E env`.
-  # CCACHE_BASEDIR makes paths inside the tree relative, so build folders of the same kind
-  # (build/release, the .deb's build/deb) share the entries of files compiled without the
-  # precompiled header (each folder's header differs, and with it the torch files' keys).
+  # (No CCACHE_BASEDIR: it would make __FILE__ relative, which findDefaultDigits() reads,
+  # and it shared only the files without the precompiled header between build folders.)
   set(CMAKE_CXX_COMPILER_LAUNCHER
       "${CMAKE_COMMAND}" -E env
       "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
-      "CCACHE_BASEDIR=${PROJECT_SOURCE_DIR}"
       "${CCACHE_PROGRAM}")
 endif()
 

@@ -60,7 +60,7 @@ git -C "${work}" -c user.name=check -c user.email=check@localhost commit -qm "th
 say "installing and running it in a pristine Debian 12 root"
 root=/var/tmp/check-deb-root
 status=0
-"${pristine}" --keep --root "${root}" "${work}" bash ./try_installed_deb.sh || status=$?
+"${pristine}" --verbose --keep --root "${root}" "${work}" bash ./try_installed_deb.sh || status=$?
 if [[ -s "${root}/tmp/data-view.png" ]]; then
   cp "${root}/tmp/data-view.png" "${build}/data-view.png"
   say "the workbench's Data view after Generate: ${build}/data-view.png"

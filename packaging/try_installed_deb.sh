@@ -52,8 +52,8 @@ xvfb-run -a -s "-screen 0 1400x900x24" bash -c '
   yolo-workbench --view data --screenshot /tmp/data-view.png &
   app=$!
   # No window manager under Xvfb: give the window the keyboard focus by hand.
+  # At once: --screenshot takes its picture 4 s after the window shows when nothing runs.
   window=$(xdotool search --sync --onlyvisible --name "YOLO Workbench" | head -1)
-  sleep 1
   xdotool windowfocus --sync "$window" key ctrl+g
   wait $app'
 ls -la /tmp/data-view.png

@@ -70,7 +70,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(data_, &DataView::datasetFolderReady, this, &MainWindow::writeSettings);
   connect(train_, &TrainView::currentRunDirChanged, this, &MainWindow::writeSettings);
   connect(detect_, &DetectView::modelChanged, this, &MainWindow::writeSettings);
-  connect(train_->form(), &RunConfigForm::changed, this, &MainWindow::writeSettings);
+  // Form edits arrive per keystroke: written once typing pauses.
+  settingsSaver_ = new QTimer(this);
+  settingsSaver_->setSingleShot(true);
+  settingsSaver_->setInterval(1000);
+  connect(settingsSaver_, &QTimer::timeout, this, &MainWindow::writeSettings);
+  connect(train_->form(), &RunConfigForm::changed, settingsSaver_, qOverload<>(&QTimer::start));
   connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::writeSettings);
 
   buildMenus();

@@ -7,6 +7,7 @@
 #include <QStringList>
 
 class QLabel;
+class QTimer;
 class QTabWidget;
 class QMimeData;
 
@@ -54,7 +55,8 @@ class MainWindow : public QMainWindow {
   DetectView* detect_ = nullptr;
   QLabel* running_ = nullptr;
   bool closeWhenStopped_ = false;
-  bool settingsRestored_ = false;  ///< readSettings() done: writeSettings() may write
+  bool settingsRestored_ = false;    ///< readSettings() done: writeSettings() may write
+  QTimer* settingsSaver_ = nullptr;  ///< writes the settings once form edits pause
 };
 
 }  // namespace yolo::ui

@@ -65,7 +65,9 @@ GuiOptions parseArguments(const QCoreApplication& app) {
                                    QStringLiteral("path"));
   const QCommandLineOption screenshot(
       QStringLiteral("screenshot"),
-      QStringLiteral("Save a picture of the window to <file> after a few seconds, then quit."),
+      QStringLiteral("Save a picture of the window to <file> once it is done (data generated,\n"
+                     "dataset read, model loaded and its detections drawn; 4 s to 2 min),\n"
+                     "then quit."),
       QStringLiteral("file"));
   const QCommandLineOption model(QStringLiteral("model"),
                                  QStringLiteral("Checkpoint (or run folder) to detect with."),

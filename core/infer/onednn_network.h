@@ -19,15 +19,16 @@
 
 namespace yolo::infer {
 
-/// Whether the Detector runs this engine: this build has it (oneDNN's headers were found at
-/// configure time) and YOLO_ONEDNN_NETWORK is not "0" (read once).
+/// Whether the Detector runs this engine: this build has it (configure found oneDNN 2.x,
+/// headers and the very library libtorch links) and YOLO_ONEDNN_NETWORK is not "0" (read
+/// once; the engine itself still works then, the Detector just does not use it).
 bool oneDnnNetworkAvailable();
 
 class OneDnnNetwork {
  public:
   /// Copies `net`'s weights, BatchNorm folded in (eval-mode statistics; a net already folded
   /// by model::foldBatchNorm works too), for inputs of net.spec().inputSize. `net` may be
-  /// discarded afterwards. Throws std::runtime_error when !oneDnnNetworkAvailable() or the
+  /// discarded afterwards. Throws std::runtime_error when this build has no engine or the
   /// architecture has no Darknet layer list. `winograd`: run the 3x3 stride-1 convs as
   /// WinogradConv3x3 where this CPU can (core/infer/winograd_conv.h), else all on oneDNN's
   /// direct convolutions.

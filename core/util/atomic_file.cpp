@@ -9,9 +9,12 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <streambuf>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace yolo {
@@ -36,10 +39,70 @@ bool isTemporaryName(const std::string& name) {
 // Closes the descriptor (and so releases its lock) on every path out.
 struct FileDescriptor {
   int fd = -1;
+  FileDescriptor() = default;
+  FileDescriptor(FileDescriptor&& other) noexcept : fd(std::exchange(other.fd, -1)) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(FileDescriptor&&) = delete;
   ~FileDescriptor() {
     if (fd >= 0) ::close(fd);
   }
 };
+
+// An ostream's buffer over the locked descriptor itself: reopening the temporary file by
+// name could open another file than the one locked (see removeStaleTemporaryFiles).
+class DescriptorBuffer : public std::streambuf {
+ public:
+  explicit DescriptorBuffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
+  ~DescriptorBuffer() override = default;
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (sync() != 0) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override {
+    const char* next = pbase();
+    while (next < pptr()) {
+      const ssize_t written = ::write(fd_, next, static_cast<std::size_t>(pptr() - next));
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) return -1;  // errno says why (ENOSPC: disk full)
+      next += written;
+    }
+    setp(buffer_, buffer_ + sizeof buffer_);
+    return 0;
+  }
+
+ private:
+  int fd_;
+  char buffer_[1 << 16];
+};
+
+// Creates and locks a new temporary sibling of `path`. A name left by a killed process
+// with this pid (in a container every run is pid 1) is skipped; a file the cleaner removed
+// between our open and our lock (no links left) is given up for a fresh one.
+FileDescriptor createLockedTemporary(const fs::path& path, fs::path& temp) {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    temp = temporarySibling(path);
+    FileDescriptor file;
+    file.fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (file.fd < 0) {
+      if (errno == EEXIST) continue;
+      throw std::runtime_error(path.string() + ": cannot create " + temp.string() + ": " +
+                               std::strerror(errno));
+    }
+    // Held until the descriptor closes, after the rename: while it is held the file is a
+    // live write, and once the process dies the kernel releases it, marking the file stale.
+    ::flock(file.fd, LOCK_EX);
+    struct stat status {};
+    if (::fstat(file.fd, &status) == 0 && status.st_nlink > 0) return file;
+  }
+  throw std::runtime_error(path.string() + ": cannot create a temporary file beside it");
+}
 
 }  // namespace
 
@@ -48,23 +111,15 @@ void writeFileAtomically(const fs::path& path, const std::function<void(std::ost
     throw std::runtime_error(path.string() + ": folder " + path.parent_path().string() +
                              " does not exist");
   }
-  const fs::path temp = temporarySibling(path);
-  FileDescriptor locked;
-  locked.fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (locked.fd < 0) {
-    throw std::runtime_error(path.string() + ": cannot create " + temp.string() + ": " +
-                             std::strerror(errno));
-  }
-  // Held until the descriptor closes, after the rename: while it is held the file is a
-  // live write, and once the process dies the kernel releases it, marking the file stale.
-  ::flock(locked.fd, LOCK_EX);
+  fs::path temp;
+  FileDescriptor locked = createLockedTemporary(path, temp);
   try {
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      if (!out) throw std::runtime_error(path.string() + ": cannot create " + temp.string());
-      write(out);
-      out.flush();
-      if (!out) throw std::runtime_error(path.string() + ": write failed (disk full?)");
+    DescriptorBuffer buffer(locked.fd);
+    std::ostream out(&buffer);
+    write(out);
+    out.flush();
+    if (!out) {
+      throw std::runtime_error(path.string() + ": write failed (" + std::strerror(errno) + ")");
     }
     ::fsync(locked.fd);
     fs::rename(temp, path);
@@ -85,8 +140,14 @@ std::vector<StaleTemporaryFile> removeStaleTemporaryFiles(const fs::path& folder
     probe.fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
     if (probe.fd < 0) continue;
     if (::flock(probe.fd, LOCK_EX | LOCK_NB) != 0) continue;  // its writer is alive
-    const std::uintmax_t bytes = fs::file_size(it->path(), error);
-    if (::unlink(it->path().c_str()) == 0) removed.push_back({name, error ? 0 : bytes});
+    // Still the file locked (not a new one made under the same name meanwhile)?
+    struct stat locked {
+    }, named{};
+    if (::fstat(probe.fd, &locked) != 0 || ::stat(it->path().c_str(), &named) != 0 ||
+        locked.st_ino != named.st_ino || locked.st_dev != named.st_dev)
+      continue;
+    const auto bytes = static_cast<std::uintmax_t>(locked.st_size);
+    if (::unlink(it->path().c_str()) == 0) removed.push_back({name, bytes});
     error.clear();
   }
   std::sort(removed.begin(), removed.end(),

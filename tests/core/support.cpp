@@ -9,6 +9,7 @@
 #include <random>
 #include <string>
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,12 +35,13 @@ ScratchDir::~ScratchDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-int startAtomicWriterThatHangs(const std::filesystem::path& file) {
+HangingWriter::HangingWriter(const std::filesystem::path& file) {
   int ready[2];
   if (::pipe(ready) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::close(ready[0]);
     try {
       writeFileAtomically(file, [&](std::ostream& out) {
@@ -53,18 +55,23 @@ int startAtomicWriterThatHangs(const std::filesystem::path& file) {
     }
     ::_exit(1);
   }
+  pid_ = pid;
   ::close(ready[1]);
   char byte = 0;
   const bool started = ::read(ready[0], &byte, 1) == 1;
   ::close(ready[0]);
-  if (!started) throw std::runtime_error("the writer process did not start writing");
-  return pid;
+  if (!started) {
+    kill();
+    throw std::runtime_error("the writer process did not start writing");
+  }
 }
 
-void killAndReap(int pid) {
-  ::kill(pid, SIGKILL);
+void HangingWriter::kill() {
+  if (pid_ < 0) return;
+  ::kill(pid_, SIGKILL);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
 }
 
 }  // namespace yolo::test

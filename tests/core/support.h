@@ -26,12 +26,22 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-/// Starts a child process that begins writing `file` with writeFileAtomically and hangs
-/// halfway (1 MiB written, the temporary file open and locked); returns its pid once the
-/// temporary file is on disk. The caller kills it (SIGKILL: a crash mid-write) and reaps it.
-int startAtomicWriterThatHangs(const std::filesystem::path& file);
+/// A child process that begins writing `file` with writeFileAtomically and hangs halfway
+/// (1 MiB written, the temporary file open and locked); constructed once the temporary file
+/// is on disk. kill() is the crash mid-write (SIGKILL, then reaped); the destructor kills a
+/// writer still running, so a failed assertion never leaves it holding the test's output,
+/// and the child dies with its parent too.
+class HangingWriter {
+ public:
+  explicit HangingWriter(const std::filesystem::path& file);
+  ~HangingWriter() { kill(); }
+  HangingWriter(const HangingWriter&) = delete;
+  HangingWriter& operator=(const HangingWriter&) = delete;
+  int pid() const { return pid_; }
+  void kill();
 
-/// Kills `pid` with SIGKILL and waits for it.
-void killAndReap(int pid);
+ private:
+  int pid_ = -1;
+};
 
 }  // namespace yolo::test

@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <unistd.h>
+
 #include "core/util/atomic_file.h"
 #include "tests/core/support.h"
 
@@ -45,8 +47,8 @@ TEST(AtomicFile, AKilledWritersTemporaryIsRemovedAndALiveOneIsNot) {
   yolo::test::ScratchDir dir;
   const fs::path file = dir.path() / "last.pt";
   yolo::writeTextAtomically(file, "precious");
-  const int writer = yolo::test::startAtomicWriterThatHangs(file);
-  const std::string prefix = ".last.pt.tmp" + std::to_string(writer) + "-";
+  yolo::test::HangingWriter writer(file);
+  const std::string prefix = ".last.pt.tmp" + std::to_string(writer.pid()) + "-";
   auto temporaries = [&] {
     int n = 0;
     for (const auto& e : fs::directory_iterator(dir.path()))
@@ -58,7 +60,7 @@ TEST(AtomicFile, AKilledWritersTemporaryIsRemovedAndALiveOneIsNot) {
   EXPECT_TRUE(yolo::removeStaleTemporaryFiles(dir.path()).empty()) << "its writer still runs";
   EXPECT_EQ(temporaries(), 1);
 
-  yolo::test::killAndReap(writer);
+  writer.kill();
   const auto removed = yolo::removeStaleTemporaryFiles(dir.path());
   ASSERT_EQ(removed.size(), 1u);
   EXPECT_EQ(removed[0].name.rfind(prefix, 0), 0u) << removed[0].name;
@@ -82,4 +84,14 @@ TEST(AtomicFile, OnlyTheWritersOwnNamesCountAsTemporaries) {
   int entries = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++entries;
   EXPECT_EQ(entries, 5);
+}
+
+TEST(AtomicFile, ANameLeftByAKilledProcessWithTheSamePidIsSkipped) {
+  // In a container every run is pid 1: a killed run's temporaries carry the pid this run has.
+  yolo::test::ScratchDir dir;
+  const std::string pid = std::to_string(::getpid());
+  for (int n = 0; n < 50; ++n)
+    std::ofstream(dir.path() / (".a.txt.tmp" + pid + "-" + std::to_string(n))) << "stale";
+  yolo::writeTextAtomically(dir.path() / "a.txt", "written");
+  EXPECT_EQ(yolo::readTextFile(dir.path() / "a.txt"), "written");
 }

@@ -163,7 +163,8 @@ TEST_F(InferenceSpeedups, PrepackedConvolutionsGiveTheSameRawOutputs) {
 }
 
 TEST_F(InferenceSpeedups, OneDnnNetworkGivesTheSameRawOutputs) {
-  if (!infer::oneDnnNetworkAvailable()) GTEST_SKIP() << "built without the oneDNN network";
+  if (!infer::oneDnnNetworkAvailable())
+    GTEST_SKIP() << "no oneDNN network (built without it, or YOLO_ONEDNN_NETWORK=0)";
   // YOLOv3 covers the in-place residual adds and three heads; tiny the stride-1 max-pool
   // (padded right and bottom) and two heads. Both: concat of an upsampled route.
   for (const auto& [architecture, size] : std::vector<std::pair<std::string, int>>{

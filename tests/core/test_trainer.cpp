@@ -190,7 +190,7 @@ TEST_F(TrainerTest, ResumeAfterAKillMidCheckpointRemovesAndReportsTheHalfWritten
     ASSERT_EQ(trainer.run(observer), TrainingOutcome::kStopped);
   }
   // A process killed while it wrote last.pt (as `kill -9` during a checkpoint does).
-  yolo::test::killAndReap(yolo::test::startAtomicWriterThatHangs(run / "last.pt"));
+  yolo::test::HangingWriter(run / "last.pt").kill();
   auto temporaries = [&] {
     int n = 0;
     for (const auto& e : fs::directory_iterator(run))

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QDropEvent>
 #include <QImage>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -238,7 +239,15 @@ class TestMainWindow : public QObject {
     }
     MainWindow again;
     QCOMPARE(again.trainView()->form()->dataFolder(), data);
-    QTRY_VERIFY_WITH_TIMEOUT(again.detectView()->modelReady(), 30000);
+    again.show();
+    QVERIFY2(!again.detectView()->modelReady(), "loaded when the Detect view shows");
+    again.showView(MainWindow::kDetect);
+    auto* info = again.detectView()->findChild<QLabel*>(QStringLiteral("modelInfo"));
+    QVERIFY(info);
+    QTRY_VERIFY2_WITH_TIMEOUT(again.detectView()->modelReady(),
+                              qPrintable(info->text() + QStringLiteral(" | saved: ") +
+                                         QSettings().value(QStringLiteral("detect/model")).toString()),
+                              30000);
     auto* models = again.detectView()->findChild<QComboBox*>(QStringLiteral("model"));
     QVERIFY(models);
     QCOMPARE(models->currentData(Qt::UserRole + 1).toString(), checkpoint);

@@ -1,5 +1,8 @@
 #include "ui/detect/detect_view.h"
 
+#include <algorithm>
+#include <utility>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -48,7 +51,7 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   connect(worker_, &DetectionWorker::modelLoaded, this,
           [this](const QString& checkpoint, const QStringList& names, int inputSize) {
             modelReady_ = true;
-            modelLoading_ = false;
+            pendingLoads_ = std::max(0, pendingLoads_ - 1);
             cachedKey_.clear();
             // A run folder loads its best.pt or last.pt: the list names the file loaded.
             loadedModel_ = checkpoint;
@@ -67,7 +70,7 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
           });
   connect(worker_, &DetectionWorker::modelFailed, this, [this](const QString& message) {
     modelReady_ = false;
-    modelLoading_ = false;
+    pendingLoads_ = std::max(0, pendingLoads_ - 1);
     loadedModel_.clear();
     rebuildModelList();
     modelInfo_->setText(tr("No model: %1").arg(message));
@@ -375,7 +378,8 @@ void DetectView::showImage(int index) {
 
 void DetectView::loadModel(const QString& path) {
   modelReady_ = false;
-  modelLoading_ = true;
+  ++pendingLoads_;
+  modelToRestore_.clear();
   cachedKey_.clear();
   loadedModel_ = path;
   modelInfo_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
@@ -485,15 +489,25 @@ void DetectView::restoreSettings(const QSettings& s) {
   recentModels_ = s.value(QStringLiteral("detect/recentModels")).toStringList();
   setDevice(s.value(QStringLiteral("detect/device"), QStringLiteral("auto")).toString());
   rebuildModelList();
-  // The model in use last time is loaded again (in the background), so the view opens
-  // ready to detect, as it was left.
+  // The model in use last time is named in the list and loaded again (in the background)
+  // when the view is first shown, so it opens ready to detect, as it was left, without
+  // holding a model (YOLOv3: hundreds of MB) in a session that never detects.
   const QString model = s.value(QStringLiteral("detect/model")).toString();
-  if (!model.isEmpty() && QFileInfo::exists(model)) loadModel(model);
+  if (!model.isEmpty() && QFileInfo::exists(model) && loadedModel_.isEmpty()) {
+    modelToRestore_ = loadedModel_ = model;
+    rememberModel(model);
+    if (isVisible()) loadModel(model);
+  }
+}
+
+void DetectView::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (!modelToRestore_.isEmpty()) loadModel(std::exchange(modelToRestore_, QString()));
 }
 
 bool DetectView::settled() const {
   const bool detectionDue = modelReady_ && wantDetect_ && !currentKey().isEmpty();
-  return !modelLoading_ && inFlight_ < 0 && !detectionDue;
+  return pendingLoads_ == 0 && inFlight_ < 0 && !detectionDue;
 }
 
 }  // namespace yolo::ui

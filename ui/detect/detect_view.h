@@ -67,6 +67,9 @@ class DetectView : public QWidget {
   void saveSettings(QSettings& settings) const;
   void restoreSettings(const QSettings& settings);
 
+ protected:
+  void showEvent(QShowEvent* event) override;
+
  public Q_SLOTS:
   void chooseImages();
   void chooseModelFile();
@@ -123,7 +126,8 @@ class DetectView : public QWidget {
   QStringList recentModels_;
   QString loadedModel_;
   bool modelReady_ = false;
-  bool modelLoading_ = false;  ///< loadModel() asked, modelLoaded/modelFailed not yet back
+  int pendingLoads_ = 0;    ///< loadModel() calls not yet answered by modelLoaded/modelFailed
+  QString modelToRestore_;  ///< last session's model, loaded when the view is first shown
 
   // One request in flight at a time; the latest wish waits (drawing fires many).
   int nextRequest_ = 0;
