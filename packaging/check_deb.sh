@@ -43,7 +43,7 @@ if [[ "${1:-}" != "--no-build" ]]; then
 fi
 deb=$(ls "${build}"/yolo-workbench_*.deb)
 say "package: ${deb} ($(du -h "${deb}" | cut -f1))"
-dpkg-deb --info "${deb}" | sed -n '/Package:/,$p'
+dpkg-deb --field "${deb}"
 dpkg-deb --contents "${deb}" | awk '{print $6}' | grep -v '/$'
 
 say "lintian"
