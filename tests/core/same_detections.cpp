@@ -5,17 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include "core/infer/nms.h"
+
 namespace yolo::test {
 
 namespace {
 
 float boxIou(const infer::Detection& a, const infer::Detection& b) {
-  const float w = std::max(0.f, std::min(a.x2, b.x2) - std::max(a.x1, b.x1));
-  const float h = std::max(0.f, std::min(a.y2, b.y2) - std::max(a.y1, b.y1));
-  const float inter = w * h;
-  const float areaA = (a.x2 - a.x1) * (a.y2 - a.y1), areaB = (b.x2 - b.x1) * (b.y2 - b.y1);
-  const float both = areaA + areaB - inter;
-  return both > 0 ? inter / both : 0.f;
+  const float boxA[] = {a.x1, a.y1, a.x2, a.y2}, boxB[] = {b.x1, b.y1, b.x2, b.y2};
+  return infer::boxIou(boxA, boxB);  // the overlap NMS uses
 }
 
 }  // namespace
