@@ -28,6 +28,7 @@ struct MakeDataOptions {
   std::string idxImages;
   std::string idxLabels;
   std::string config;
+  std::string variant;
   std::string saveConfig;
   int threads = 0;
   bool quiet = false;
@@ -63,6 +64,14 @@ data::DigitSet loadDigits(const MakeDataOptions& o) {
 
 void run(const MakeDataOptions& o) {
   data::GeneratorConfig config;
+  if (!o.variant.empty()) {
+    try {
+      config = data::generatorVariant(o.variant);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "yolo-cli make-data: " << e.what() << "\n";
+      throw ExitCode{Status::kUsage};
+    }
+  }
   if (!o.config.empty()) config = data::loadGeneratorConfig(o.config);
   if (o.train) config.trainImages = *o.train;
   if (o.test) config.testImages = *o.test;
@@ -147,8 +156,13 @@ void addMakeDataCommand(CLI::App& app) {
   idxImages->needs(idxLabels);
   idxLabels->needs(idxImages);
   digits->excludes(idxImages);
-  cmd->add_option("--config", options->config,
-                  "Generator config JSON; the other flags override its values");
+  auto* config = cmd->add_option("--config", options->config,
+                                 "Generator config JSON; the other flags override its values");
+  cmd->add_option("--variant", options->variant,
+                  "Built-in look of the pages: default; harder (grey, noisy, blurred paper, "
+                  "lower contrast, any digit size, up to 10 a page); drawn (1-3 large, "
+                  "thick, slightly turned digits, like those drawn with a mouse)")
+      ->excludes(config);
   cmd->add_option("--save-config", options->saveConfig,
                   "Write the effective generator config as JSON to this file");
   cmd->add_option("--jpeg-quality", options->jpegQuality, "JPEG quality 0..100 (default 95)")

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <unistd.h>
 
@@ -36,6 +38,7 @@ struct TrainOptions {
   int inputSize = 0, batch = 0, epochs = 0, threads = -1, freezeBackboneEpochs = -1;
   int64_t maxSteps = -1;
   double lrInit = 0;
+  std::vector<std::string> settings;  ///< key=value, applied last
 };
 
 std::string defaultRunDir(const std::string& preset) {
@@ -66,6 +69,14 @@ train::RunConfig buildConfig(const TrainOptions& o) {
   if (o.threads >= 0) config.threads = o.threads;
   if (!o.weights.empty()) config.pretrainedWeights = o.weights;
   if (o.freezeBackboneEpochs >= 0) config.freezeBackboneEpochs = o.freezeBackboneEpochs;
+  for (const std::string& setting : o.settings) {
+    try {
+      train::applySetting(config, setting);
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "yolo-cli train: --set: " << e.what() << "\n";
+      throw ExitCode{Status::kUsage};
+    }
+  }
   if (config.warmupEpochs >= config.epochs) config.warmupEpochs = 0;
   return config;
 }
@@ -183,6 +194,10 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--epochs", options->epochs, "Epochs");
   cmd->add_option("--max-steps", options->maxSteps, "Stop after this many steps (0 = no cap)");
   cmd->add_option("--lr-init", options->lrInit, "Peak learning rate");
+  auto* set =
+      cmd->add_option("--set", options->settings,
+                      "Any setting of config.json as KEY=VALUE, dots for nested keys, repeatable "
+                      "(e.g. --set checkpoints.everySteps=50 --set augment.randomZoom=true)");
   cmd->add_option("--device", options->device, "auto, cpu or cuda:N");
   cmd->add_option("--threads", options->threads, "Compute threads (0 = all cores)");
   auto* weights =
@@ -195,7 +210,7 @@ void addTrainCommand(CLI::App& app) {
                      ->check(CLI::NonNegativeNumber);
   auto* resume = cmd->add_option("--resume", options->resumeDir, "Continue the run in this folder")
                      ->check(CLI::ExistingDirectory);
-  resume->excludes(config)->excludes(preset)->excludes(weights)->excludes(freeze);
+  resume->excludes(config)->excludes(preset)->excludes(weights)->excludes(freeze)->excludes(set);
   cmd->callback([options] { runTraining(*options); });
 }
 

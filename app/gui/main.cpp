@@ -6,6 +6,9 @@
 #include <QIcon>
 #include <QTimer>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 
@@ -38,6 +41,7 @@ void describeApplication() {
 struct GuiOptions {
   QStringList images;
   QString screenshot;
+  int screenshotWaitSeconds = 4;
   QString view;
   QString runDir;
   QString dataset;
@@ -55,7 +59,8 @@ GuiOptions parseArguments(const QCoreApplication& app) {
                                QStringLiteral("Image files to open in the Detect view."),
                                QStringLiteral("[images...]"));
   const QCommandLineOption view(QStringLiteral("view"),
-                                QStringLiteral("View to show first: data, train or detect."),
+                                QStringLiteral("View to show first: data, train, detect or draw\n"
+                                               "(the Detect view's drawing pad)."),
                                 QStringLiteral("name"));
   const QCommandLineOption run(QStringLiteral("run"),
                                QStringLiteral("Run folder whose curves to show (and follow)."),
@@ -72,11 +77,23 @@ GuiOptions parseArguments(const QCoreApplication& app) {
   const QCommandLineOption model(QStringLiteral("model"),
                                  QStringLiteral("Checkpoint (or run folder) to detect with."),
                                  QStringLiteral("path"));
-  parser.addOptions({view, run, dataset, model, screenshot});
+  const QCommandLineOption screenshotWait(
+      QStringLiteral("screenshot-wait"),
+      QStringLiteral("Take the --screenshot no sooner than <seconds> after start (default 4),\n"
+                     "for scripts that use the window first (e.g. draw on the pad)."),
+      QStringLiteral("seconds"), QStringLiteral("4"));
+  parser.addOptions({view, run, dataset, model, screenshot, screenshotWait});
   parser.process(app);
-  return GuiOptions{parser.positionalArguments(), parser.value(screenshot),
-                    parser.value(view),           parser.value(run),
-                    parser.value(dataset),        parser.value(model)};
+  GuiOptions options{parser.positionalArguments(), parser.value(screenshot), 4,
+                     parser.value(view),           parser.value(run),        parser.value(dataset),
+                     parser.value(model)};
+  bool isNumber = false;
+  options.screenshotWaitSeconds = parser.value(screenshotWait).toInt(&isNumber);
+  if (!isNumber || options.screenshotWaitSeconds < 0 || options.screenshotWaitSeconds > 3600) {
+    std::fprintf(stderr, "yolo-workbench: --screenshot-wait takes 0..3600 seconds\n");
+    std::exit(2);
+  }
+  return options;
 }
 
 }  // namespace
@@ -114,6 +131,9 @@ int main(int argc, char** argv) {
                           QStringLiteral("detect")};
   if (views.contains(options.view)) {
     window.showView(static_cast<yolo::ui::MainWindow::View>(views.indexOf(options.view)));
+  } else if (options.view == QStringLiteral("draw")) {
+    window.showView(yolo::ui::MainWindow::kDetect);
+    window.detectView()->showDrawingPad();
   } else if (!options.images.isEmpty()) {
     window.showView(yolo::ui::MainWindow::kDetect);
   }
@@ -126,10 +146,13 @@ int main(int argc, char** argv) {
     started->start();
     auto* poll = new QTimer(&window);
     QObject::connect(
-        poll, &QTimer::timeout, &window, [&window, started, path = options.screenshot] {
+        poll, &QTimer::timeout, &window,
+        [&window, started, path = options.screenshot,
+         earliest = options.screenshotWaitSeconds * qint64{1000}] {
           const bool settled = window.detectView()->settled() && !window.dataView()->isBusy() &&
                                !window.dataView()->isOpening();
-          if (started->elapsed() < 4000 || (!settled && started->elapsed() < 120000)) return;
+          const qint64 latest = std::max<qint64>(120000, earliest);
+          if (started->elapsed() < earliest || (!settled && started->elapsed() < latest)) return;
           window.grab().save(path);
           QApplication::exit(0);
         });

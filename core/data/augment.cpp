@@ -1,9 +1,11 @@
 #include "core/data/augment.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <opencv2/imgproc.hpp>
 
+#include "core/data/appearance.h"
 #include "core/infer/letterbox.h"
 
 namespace yolo::data {
@@ -81,16 +83,99 @@ void horizontalFlip(cv::Mat& image, std::vector<Box>& boxes) {
   }
 }
 
+void randomZoom(cv::Mat& image, std::vector<Box>& boxes, std::mt19937_64& rng, float maxZoom) {
+  if (boxes.empty() || !(maxZoom > 1.f)) return;
+  const Box& target = boxes[std::uniform_int_distribution<std::size_t>(0, boxes.size() - 1)(rng)];
+  const float width = static_cast<float>(image.cols), height = static_cast<float>(image.rows);
+  const float side = std::max({target.x2 - target.x1, target.y2 - target.y1, 1.f});
+  const float largest = std::min(maxZoom, 0.95f * std::min(width, height) / side);
+  if (!(largest > 1.f)) return;
+  const float zoom = std::exp(uniform(rng, 0.f, std::log(largest)));
+  // The window (the image's size, in zoomed pixels) holds the zoomed target whole.
+  auto windowStart = [&](float lo, float hi, float extent) {
+    const float from = std::max(0.f, hi * zoom - extent);
+    const float to = std::min(lo * zoom, extent * zoom - extent);
+    return uniform(rng, from, std::max(from, to));
+  };
+  const float x0 = windowStart(target.x1, target.x2, width);
+  const float y0 = windowStart(target.y1, target.y2, height);
+
+  const int paper = dominantLevel(image);
+  const cv::Mat toWindow = (cv::Mat_<double>(2, 3) << zoom, 0, -x0, 0, zoom, -y0);
+  cv::Mat zoomed;
+  cv::warpAffine(image, zoomed, toWindow, image.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                 cv::Scalar::all(paper));
+
+  // Every pixel a box touches, and one more around it (interpolation smears edges).
+  auto pixelsCovering = [](const cv::Rect2f& r) {
+    return cv::Rect(
+        cv::Point(int(std::floor(r.x)) - 1, int(std::floor(r.y)) - 1),
+        cv::Point(int(std::ceil(r.x + r.width)) + 1, int(std::ceil(r.y + r.height)) + 1));
+  };
+  const cv::Rect2f window(0.f, 0.f, width, height);
+  std::vector<Box> kept;
+  cv::Mat cut = cv::Mat::zeros(image.size(), CV_8UC1);  // the parts of digits cut by the edge
+  for (Box b : boxes) {
+    b.x1 = b.x1 * zoom - x0;
+    b.x2 = b.x2 * zoom - x0;
+    b.y1 = b.y1 * zoom - y0;
+    b.y2 = b.y2 * zoom - y0;
+    const cv::Rect2f area(b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1);
+    const cv::Rect2f visible = area & window;
+    if (visible.area() <= 0.f) continue;
+    if (visible.area() >= 0.98f * area.area()) {
+      b.x1 = std::max(b.x1, 0.f);
+      b.y1 = std::max(b.y1, 0.f);
+      b.x2 = std::min(b.x2, width);
+      b.y2 = std::min(b.y2, height);
+      kept.push_back(b);
+    } else {
+      cv::rectangle(cut, pixelsCovering(visible), cv::Scalar(255), cv::FILLED);
+    }
+  }
+  for (const Box& b : kept) {  // never paint over a kept digit's ink
+    cv::rectangle(cut, pixelsCovering(cv::Rect2f(b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1)),
+                  cv::Scalar(0), cv::FILLED);
+  }
+  zoomed.setTo(cv::Scalar::all(paper), cut);
+  image = zoomed;
+  boxes = std::move(kept);
+}
+
+void randomStrokeWidth(cv::Mat& image, const std::vector<Box>& boxes, std::mt19937_64& rng) {
+  if (boxes.empty()) return;
+  const int paper = dominantLevel(image);
+  for (const Box& b : boxes) {
+    const float perDigitPixel = std::max(b.x2 - b.x1, b.y2 - b.y1) / 28.f;
+    const bool thicker = std::uniform_int_distribution<int>(0, 2)(rng) != 0;
+    const float radius = thicker ? uniform(rng, 0.f, 1.5f) : -uniform(rng, 0.f, 0.5f);
+    const cv::Rect region(cv::Rect2f(b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1));
+    changeStrokeWidth(image, region, static_cast<int>(std::lround(radius * perDigitPixel)), paper);
+  }
+}
+
+void randomPhotometric(cv::Mat& image, std::mt19937_64& rng) {
+  const int paper = std::uniform_int_distribution<int>(110, 255)(rng);
+  const int ink = std::uniform_int_distribution<int>(0, 90)(rng);
+  applyLevels(image, ink, paper);
+  if (coinFlip(rng)) blurImage(image, uniform(rng, 0.f, 1.5f));
+  if (coinFlip(rng)) addNoise(image, uniform(rng, 0.f, 14.f), rng());
+}
+
 void augment(cv::Mat& image, std::vector<Box>& boxes, const AugmentSwitches& switches,
              std::mt19937_64& rng) {
   // Draw every coin even when a transform is off, so switching one transform does not
   // change the random stream of the others.
   const bool flip = coinFlip(rng), crop = coinFlip(rng), translate = coinFlip(rng);
+  const bool zoom = coinFlip(rng), stroke = coinFlip(rng), photometric = coinFlip(rng);
   if (switches.horizontalFlip && flip) horizontalFlip(image, boxes);
   if (switches.randomCrop && crop) randomCrop(image, boxes, rng);
   if (switches.randomTranslate && translate) {
     randomTranslate(image, boxes, rng, cv::Scalar::all(infer::kLetterboxPad));
   }
+  if (switches.randomZoom && zoom) randomZoom(image, boxes, rng, switches.zoomMax);
+  if (switches.strokeWidth && stroke) randomStrokeWidth(image, boxes, rng);
+  if (switches.photometric && photometric) randomPhotometric(image, rng);
 }
 
 }  // namespace yolo::data

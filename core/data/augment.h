@@ -1,6 +1,9 @@
 #pragma once
 // Training-time augmentation on the original image and its boxes, before letterboxing,
-// as the tutorial's Dataset does. Each transform is applied with probability 0.5.
+// as the tutorial's Dataset does, plus the ones that make a detector trained on the
+// generator's clean pages work on what users show it: larger digits (zoom), thicker or
+// thinner strokes, other paper, ink, blur and noise. Each transform is applied with
+// probability 0.5.
 
 #include <random>
 #include <vector>
@@ -15,6 +18,10 @@ struct AugmentSwitches {
   bool randomCrop = true;
   bool randomTranslate = true;
   bool horizontalFlip = false;
+  bool randomZoom = false;
+  float zoomMax = 2.5f;  ///< largest zoom factor of randomZoom
+  bool strokeWidth = false;
+  bool photometric = false;
 };
 
 /// Crops a random amount from each of the four sides, never cutting into a box (the
@@ -29,8 +36,24 @@ void randomTranslate(cv::Mat& image, std::vector<Box>& boxes, std::mt19937_64& r
 /// Mirrors image and boxes left-right.
 void horizontalFlip(cv::Mat& image, std::vector<Box>& boxes);
 
-/// Applies the switched-on transforms, each with probability 0.5, in the tutorial's
-/// order: flip, crop, translate.
+/// Zooms in by a factor drawn log-uniformly from [1, maxZoom] on a window that holds one
+/// randomly chosen box whole (the factor is capped so that box still fits); the image keeps
+/// its size. Boxes wholly inside the window are kept, boxes cut by its edge are painted over
+/// with the paper colour (half a digit is neither background nor a labelled digit), the rest
+/// are dropped. Teaches digits far larger than the generator's largest.
+void randomZoom(cv::Mat& image, std::vector<Box>& boxes, std::mt19937_64& rng, float maxZoom);
+
+/// Thickens (2 in 3) or thins (1 in 3) the strokes inside every box by a radius drawn per box
+/// and proportional to its size: up to 1.5 (thicker) or 0.5 (thinner) pixels of a 28 px
+/// digit, so a small digit's 1 px stroke is not erased while a large one gets marker-thick.
+void randomStrokeWidth(cv::Mat& image, const std::vector<Box>& boxes, std::mt19937_64& rng);
+
+/// New paper (110..255) and ink (0..90) levels, then with probability 0.5 a blur (sigma up to
+/// 1.5 px), then with probability 0.5 noise (sigma up to 14 grey levels).
+void randomPhotometric(cv::Mat& image, std::mt19937_64& rng);
+
+/// Applies the switched-on transforms, each with probability 0.5, in the order: flip, crop,
+/// translate (the tutorial's), zoom, stroke width, photometric.
 void augment(cv::Mat& image, std::vector<Box>& boxes, const AugmentSwitches& switches,
              std::mt19937_64& rng);
 

@@ -17,6 +17,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/data/annotation_file.h"
+#include "core/data/appearance.h"
 #include "core/util/atomic_file.h"
 
 namespace yolo::data {
@@ -105,6 +106,43 @@ void validateGroup(const GeneratorConfig& c, const ScaleGroup& g, const char* na
   }
 }
 
+// A float drawn uniformly from [lo, hi] with 2^24 steps, the same on every platform.
+float uniformFloat(std::mt19937_64& rng, float lo, float hi) {
+  constexpr int kSteps = 1 << 24;
+  return lo + (hi - lo) * static_cast<float>(uniformInt(rng, 0, kSteps)) / kSteps;
+}
+
+float uniformScale(std::mt19937_64& rng, const std::vector<float>& scales) {
+  const auto [lo, hi] = std::minmax_element(scales.begin(), scales.end());
+  return uniformFloat(rng, *lo, *hi);
+}
+
+// Thicker strokes and a turn for one scaled digit (MNIST polarity: light ink on black).
+void reshapeStrokes(const GeneratorConfig& c, cv::Mat& digit, std::mt19937_64& rng) {
+  if (c.strokeGrowMax > 0.f) {
+    const float grow = uniformFloat(rng, 0.f, c.strokeGrowMax) * digit.cols / kDigitSide;
+    changeStrokeWidth(digit, cv::Rect(0, 0, digit.cols, digit.rows),
+                      static_cast<int>(std::lround(grow)), /*paper=*/0);
+  }
+  if (c.rotationMaxDegrees > 0.f) {
+    const float degrees = uniformFloat(rng, -c.rotationMaxDegrees, c.rotationMaxDegrees);
+    const cv::Point2f centre(digit.cols / 2.f, digit.rows / 2.f);
+    cv::warpAffine(digit, digit, cv::getRotationMatrix2D(centre, degrees, 1.0), digit.size(),
+                   cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(0));
+  }
+}
+
+// Paper and ink levels, blur and noise of a finished page (composed on white when `levels`).
+void ageThePage(const GeneratorConfig& c, bool levels, cv::Mat& page, std::mt19937_64& rng) {
+  if (levels) {
+    const int paper =
+        c.backgroundMax == -1 ? c.background : uniformInt(rng, c.background, c.backgroundMax);
+    applyLevels(page, uniformInt(rng, 0, c.inkMax), paper);
+  }
+  if (c.blurSigmaMax > 0.f) blurImage(page, uniformFloat(rng, 0.f, c.blurSigmaMax));
+  if (c.noiseSigmaMax > 0.f) addNoise(page, uniformFloat(rng, 0.f, c.noiseSigmaMax), rng());
+}
+
 }  // namespace
 
 void validate(const GeneratorConfig& c) {
@@ -129,6 +167,56 @@ void validate(const GeneratorConfig& c) {
         std::to_string(c.testImages));
   if (c.jpegQuality < 0 || c.jpegQuality > 100)
     bad("jpegQuality must be 0..100, got " + std::to_string(c.jpegQuality));
+  if (c.backgroundMax != -1 && (c.backgroundMax < c.background || c.backgroundMax > 255))
+    bad("backgroundMax must be -1 (off) or background..255, got " +
+        std::to_string(c.backgroundMax));
+  if (c.inkMax < 0 || (c.inkMax > 0 && c.inkMax >= c.background))
+    bad("inkMax must be 0..background-1 (ink darker than the paper), got " +
+        std::to_string(c.inkMax));
+  if ((c.backgroundMax != -1 || c.inkMax > 0 || c.strokeGrowMax > 0.f) && !c.invertDigits)
+    bad("backgroundMax, inkMax and strokeGrowMax need invertDigits (ink on paper)");
+  if (!(c.blurSigmaMax >= 0.f && c.blurSigmaMax <= 20.f))
+    bad("blurSigmaMax must be 0..20 pixels, got " + str(c.blurSigmaMax));
+  if (!(c.noiseSigmaMax >= 0.f && c.noiseSigmaMax <= 128.f))
+    bad("noiseSigmaMax must be 0..128 grey levels, got " + str(c.noiseSigmaMax));
+  if (!(c.strokeGrowMax >= 0.f && c.strokeGrowMax <= 8.f))
+    bad("strokeGrowMax must be 0..8 pixels of the 28 px digit, got " + str(c.strokeGrowMax));
+  if (!(c.rotationMaxDegrees >= 0.f && c.rotationMaxDegrees <= 180.f))
+    bad("rotationMaxDegrees must be 0..180, got " + str(c.rotationMaxDegrees));
+}
+
+std::vector<std::string> generatorVariantNames() { return {"default", "harder", "drawn"}; }
+
+GeneratorConfig generatorVariant(const std::string& name) {
+  GeneratorConfig c;
+  if (name == "default") return c;
+  if (name == "harder") {
+    // Other paper and ink, a scanner's or camera's blur and noise, any size in the
+    // generator's range, fuller pages.
+    c.background = 120;
+    c.backgroundMax = 255;
+    c.inkMax = 80;
+    c.blurSigmaMax = 1.2f;
+    c.noiseSigmaMax = 12.f;
+    c.continuousScales = true;
+    c.small = {0, 3, {0.5f, 0.9f}};
+    c.medium = {0, 5, {0.9f, 2.f}};
+    c.big = {0, 2, {2.f, 4.f}};
+    return c;
+  }
+  if (name == "drawn") {
+    // What a mouse or a marker makes: a few large digits with thick strokes, a little turned.
+    c.continuousScales = true;
+    c.small = {0, 0, {}};
+    c.medium = {0, 2, {3.f, 5.f}};
+    c.big = {1, 1, {5.f, 9.f}};
+    c.strokeGrowMax = 2.f;
+    c.rotationMaxDegrees = 10.f;
+    return c;
+  }
+  std::string known;
+  for (const auto& n : generatorVariantNames()) known += (known.empty() ? "" : ", ") + n;
+  throw std::invalid_argument("unknown data variant '" + name + "' (known: " + known + ")");
 }
 
 GeneratorConfig loadGeneratorConfig(const fs::path& path) {
@@ -173,19 +261,22 @@ ComposedImage composeImage(const GeneratorConfig& config, const DigitSet& digits
   std::mt19937_64 rng(imageSeed(config.seed, split, index));
   const ScaleGroup* groups[] = {&config.small, &config.medium, &config.big};
 
+  // Off, the pixels are exactly those of the plain generator (no extra random draws).
+  const bool levels = config.backgroundMax != -1 || config.inkMax > 0;
   ComposedImage out;
   cv::Mat scaled;
   while (true) {
-    out.pixels =
-        cv::Mat(config.canvasHeight, config.canvasWidth, CV_8UC1, cv::Scalar(config.background));
+    out.pixels = cv::Mat(config.canvasHeight, config.canvasWidth, CV_8UC1,
+                         cv::Scalar(levels ? 255 : config.background));
     out.placements.clear();
     out.skippedPlacements = 0;
 
     for (const ScaleGroup* group : groups) {
       const int n = uniformInt(rng, group->minCount, group->maxCount);
       for (int k = 0; k < n; ++k) {
-        const float scale =
-            group->scales[uniformInt(rng, 0, static_cast<int>(group->scales.size()) - 1)];
+        const float scale = config.continuousScales
+                                ? uniformScale(rng, group->scales)
+                                : group->scales[uniformInt(rng, 0, int(group->scales.size()) - 1)];
         // Uniform over every digit of the pool, so classes keep MNIST's frequencies.
         std::size_t pick =
             static_cast<std::size_t>(uniformInt(rng, 0, static_cast<int>(pool.total) - 1));
@@ -213,6 +304,7 @@ ComposedImage composeImage(const GeneratorConfig& config, const DigitSet& digits
         const cv::Mat& digit = digits.byClass[classId][sourceIndex];
         cv::resize(digit, scaled, cv::Size(side, side), 0, 0,
                    side < kDigitSide ? cv::INTER_AREA : cv::INTER_LINEAR);
+        reshapeStrokes(config, scaled, rng);
         cv::Mat roi = out.pixels(cv::Rect(int(candidate.x1), int(candidate.y1), side, side));
         // Combine ink so a later digit never erases an earlier one's strokes.
         if (config.invertDigits) {
@@ -224,7 +316,10 @@ ComposedImage composeImage(const GeneratorConfig& config, const DigitSet& digits
         out.placements.push_back(Placement{candidate, sourceIndex});
       }
     }
-    if (!out.placements.empty()) return out;
+    if (!out.placements.empty()) {
+      ageThePage(config, levels, out.pixels, rng);
+      return out;
+    }
     ++out.redraws;  // the tutorial draws an image with no digit again
   }
 }

@@ -50,13 +50,41 @@ struct GeneratorConfig {
   int testImages = 200;
   int jpegQuality = 95;  ///< 0..100
   std::uint64_t seed = 0;
+
+  // Harder pages, all off by default (generatorVariant() names useful mixes). Each image
+  // draws its own values uniformly from the ranges. Levels and stroke growth need
+  // invertDigits (ink on paper).
+  /// Paper level drawn from [background, backgroundMax]; -1 = always `background`.
+  int backgroundMax = -1;
+  /// Ink level drawn from [0, inkMax]: 0 = black ink; higher = lower contrast.
+  int inkMax = 0;
+  float blurSigmaMax = 0.f;   ///< Gaussian blur, sigma in pixels, drawn from [0, max]
+  float noiseSigmaMax = 0.f;  ///< Gaussian noise, sigma in grey levels, drawn from [0, max]
+  /// true: a digit's scale is drawn from [smallest, largest] of its group's scales, not
+  /// from the list itself.
+  bool continuousScales = false;
+  /// Strokes thickened by up to this many pixels of the 28 px digit (scaled with the digit),
+  /// drawn per digit: a pen or marker instead of MNIST's pencil.
+  float strokeGrowMax = 0.f;
+  float rotationMaxDegrees = 0.f;  ///< each digit turned by an angle drawn from [-max, max]
 };
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ScaleGroup, minCount, maxCount, scales)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(GeneratorConfig, canvasWidth, canvasHeight,
                                                 background, invertDigits, small, medium, big,
                                                 maxOverlap, maxPlacementTries, trainImages,
-                                                testImages, jpegQuality, seed)
+                                                testImages, jpegQuality, seed, backgroundMax,
+                                                inkMax, blurSigmaMax, noiseSigmaMax,
+                                                continuousScales, strokeGrowMax, rotationMaxDegrees)
+
+/// Names of the built-in variants: "default" (the defaults above), "harder" (grey and
+/// noisy paper, lower contrast, blur, digits 14-112 px at any size, up to 10 a page) and
+/// "drawn" (one to three large digits, 84-252 px, thick strokes, turned up to 10 degrees,
+/// like digits drawn with a mouse or a marker).
+std::vector<std::string> generatorVariantNames();
+
+/// A built-in variant by name; throws std::invalid_argument listing the known names.
+GeneratorConfig generatorVariant(const std::string& name);
 
 /// Throws std::invalid_argument naming the first bad field (e.g. a scale whose digit does
 /// not fit the canvas, a negative count, jpegQuality outside 0..100).

@@ -25,10 +25,16 @@ struct ModelSpec {
   /// "tutorial": conv weights N(0, 0.01), conv biases 0 (the TF2 tutorial's initialisers);
   /// "kaiming": PyTorch's default initialisation.
   std::string init = "tutorial";
+  /// Probability the output convs' biases start at, for objectness and for each class (the
+  /// prior of RetinaNet and later YOLOs: bias = log(p / (1 - p)), -4.6 for p = 0.01). A fresh
+  /// network then starts out saying "nothing here", as nearly every anchor should, instead
+  /// of spending its first hundred steps learning it. 0 = biases from `init` (the tutorial).
+  /// Only a new network sees it: loaded weights replace the biases.
+  float outputPrior = 0.f;
 };
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ModelSpec, architecture, numClasses, inputSize,
-                                                anchors, init)
+                                                anchors, init, outputPrior)
 
 inline constexpr int kAnchorsPerScale = 3;
 
@@ -85,6 +91,9 @@ inline std::string validateModelSpec(const ModelSpec& spec) {
     return "inputSize is " + to_string(spec.inputSize) + ", expected a positive multiple of 32";
   if (spec.init != "tutorial" && spec.init != "kaiming")
     return "unknown init \"" + spec.init + "\" (expected tutorial or kaiming)";
+  if (!(spec.outputPrior >= 0.f && spec.outputPrior < 1.f))
+    return "outputPrior is " + to_string(spec.outputPrior) +
+           ", expected 0 (off) or a probability below 1";
   const std::size_t scales = strides(spec.architecture).size();
   if (!spec.anchors.empty()) {
     if (spec.anchors.size() != scales)

@@ -2,6 +2,8 @@
 
 #include "core/model/yolo_net.h"
 
+#include <cmath>
+
 #include "core/model/yolov3.h"
 #include "core/model/yolov3_tiny.h"
 
@@ -20,6 +22,19 @@ void YoloNetImpl::initWeights() {
     for (auto& conv : convsInDarknetOrder()) conv->initNormal(/*std=*/0.01);
   }
   // "kaiming": keep PyTorch's default initialisation.
+  if (spec_.outputPrior > 0.f) setOutputPrior(spec_.outputPrior);
+}
+
+void YoloNetImpl::setOutputPrior(float probability) {
+  const double logit = std::log(probability / (1.0 - probability));
+  const int64_t perAnchor = 5 + spec_.numClasses;
+  torch::NoGradGuard noGrad;
+  for (auto& conv : convsInDarknetOrder()) {
+    // The heads' output convs are the only ones with a bias and no BatchNorm.
+    if (conv->options.batch_norm() || !conv->conv->bias.defined()) continue;
+    torch::Tensor bias = conv->conv->bias.view({-1, perAnchor});
+    bias.narrow(1, 4, perAnchor - 4).fill_(logit);  // objectness and every class
+  }
 }
 
 void YoloNetImpl::checkInput(const torch::Tensor& images) const {

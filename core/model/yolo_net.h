@@ -35,8 +35,11 @@ class YoloNetImpl : public torch::nn::Module {
   int64_t outputChannels() const { return kAnchorsPerScale * (5 + spec_.numClasses); }
 
  protected:
-  /// Applies spec().init to every conv; derived constructors call it last.
+  /// Applies spec().init to every conv, then spec().outputPrior; derived constructors call
+  /// it last.
   void initWeights();
+  /// Sets the output convs' objectness and class biases to log(p / (1 - p)); box biases stay.
+  void setOutputPrior(float probability);
   /// Checks [B, 3, H, W] with H, W multiples of 32.
   void checkInput(const torch::Tensor& images) const;
 

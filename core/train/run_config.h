@@ -19,6 +19,10 @@ struct AugmentationConfig {
   bool randomCrop = true;         ///< crop all four sides, never cutting a box
   bool randomTranslate = true;    ///< shift, filling with the letterbox padding colour
   bool horizontalFlip = false;    ///< off: a mirrored digit is a wrong label
+  bool randomZoom = false;        ///< zoom in up to zoomMax on a window holding a box whole
+  float zoomMax = 2.5f;           ///< largest zoom: 2.5 turns the 112 px digits into 280 px
+  bool strokeWidth = false;       ///< thicker or thinner strokes, in proportion to each box
+  bool photometric = false;       ///< paper and ink levels, blur, noise
 };
 
 /// When checkpoints are written and which one counts as "best".
@@ -95,6 +99,12 @@ RunConfig loadRunConfig(const std::filesystem::path& path);
 
 /// Writes the config as pretty JSON, atomically.
 void saveRunConfig(const RunConfig& config, const std::filesystem::path& path);
+
+/// Changes one setting given as `key=value`, with the key as config.json spells it and dots
+/// for nested objects (`lr_init=2e-3`, `augment.randomZoom=true`, `model.outputPrior=0.01`)
+/// and the value as JSON (a bare word is taken as a string). Throws std::invalid_argument
+/// naming the key when it does not exist or the value's type does not match.
+void applySetting(RunConfig& config, const std::string& keyEqualsValue);
 
 /// Points the config at a folder made by make-data: train.txt, test.txt, mnist.names.
 /// Throws std::runtime_error naming what is missing.

@@ -440,3 +440,85 @@ TEST_F(Generator, RealDigitsMakeBlackOnWhiteImages) {
     }
   }
 }
+
+// halfInkDigits() has ink on its left half: after inversion, black (0) left, white right.
+TEST_F(Generator, HarderVariantDrawsPaperInkBlurAndNoisePerImage) {
+  const DigitSet digits = halfInkDigits();
+  GeneratorConfig c = generatorVariant("harder");
+  validate(c);
+  std::set<int> papers;
+  for (std::uint64_t i = 0; i < 12; ++i) {
+    const ComposedImage im = composeImage(c, digits, Split::kTrain, i);
+    ASSERT_FALSE(im.placements.empty());
+    for (const Placement& p : im.placements) {
+      const float side = p.box.width();
+      EXPECT_GE(side, 14.f);
+      EXPECT_LE(side, 112.f);
+    }
+    EXPECT_LE(im.placements.size(), 10u);
+    cv::Mat smooth;
+    cv::medianBlur(im.pixels, smooth, 5);  // the noise out, to read the paper level
+    const cv::Rect corner(0, 0, 8, 8);
+    bool cornerIsPaper = true;
+    for (const Placement& p : im.placements)
+      cornerIsPaper &=
+          (cv::Rect2f(p.box.x1, p.box.y1, p.box.width(), p.box.height()) & cv::Rect2f(corner))
+              .area() == 0.f;
+    if (!cornerIsPaper) continue;
+    const int paper = static_cast<int>(cv::mean(smooth(corner))[0]);
+    EXPECT_GE(paper, 120 - 6);
+    EXPECT_LE(paper, 255);
+    papers.insert(paper / 8);
+  }
+  EXPECT_GE(papers.size(), 3u) << "the paper level is drawn per image";
+
+  // Scales from the whole range, not only the listed ones.
+  std::set<int> sides;
+  for (std::uint64_t i = 0; i < 12; ++i)
+    for (const Placement& p : composeImage(c, digits, Split::kTrain, i).placements)
+      sides.insert(static_cast<int>(p.box.width()));
+  EXPECT_GT(sides.size(), 12u);
+}
+
+TEST_F(Generator, DrawnVariantMakesLargeThickDigits) {
+  const DigitSet digits = halfInkDigits();  // ink covers half of each box
+  GeneratorConfig thin = generatorVariant("drawn");
+  thin.strokeGrowMax = 0.f;
+  thin.rotationMaxDegrees = 0.f;
+  auto inkShare = [&](const GeneratorConfig& c) {
+    double ink = 0, area = 0;
+    for (std::uint64_t i = 0; i < 8; ++i) {
+      const ComposedImage im = composeImage(c, digits, Split::kTrain, i);
+      EXPECT_GE(im.placements.size(), 1u);
+      EXPECT_LE(im.placements.size(), 3u);
+      for (const Placement& p : im.placements) {
+        EXPECT_GE(p.box.width(), 84.f);
+        EXPECT_LE(p.box.width(), 252.f);
+        const cv::Rect r(int(p.box.x1), int(p.box.y1), int(p.box.width()), int(p.box.height()));
+        ink += cv::countNonZero(im.pixels(r) < 128);
+        area += r.area();
+      }
+    }
+    return ink / area;
+  };
+  EXPECT_NEAR(inkShare(thin), 0.5, 0.02);
+  EXPECT_GT(inkShare(generatorVariant("drawn")), 0.515) << "thicker strokes put down more ink";
+}
+
+TEST_F(Generator, VariantsAreNamedAndHardPagesNeedInkOnPaper) {
+  for (const std::string& name : generatorVariantNames())
+    EXPECT_NO_THROW(validate(generatorVariant(name)));
+  EXPECT_THROW(generatorVariant("glossy"), std::invalid_argument);
+  GeneratorConfig c;
+  c.invertDigits = false;
+  c.background = 0;
+  validate(c);
+  c.strokeGrowMax = 1.f;
+  EXPECT_THROW(validate(c), std::invalid_argument);
+  c = GeneratorConfig{};
+  c.inkMax = 255;  // ink as light as the paper
+  EXPECT_THROW(validate(c), std::invalid_argument);
+  c = GeneratorConfig{};
+  c.backgroundMax = 100;  // below background
+  EXPECT_THROW(validate(c), std::invalid_argument);
+}

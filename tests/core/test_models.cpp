@@ -210,6 +210,34 @@ TEST_F(Models, TutorialInitIsNormalWithZeroBias) {
   EXPECT_GT(kaiming->convsInDarknetOrder()[12]->conv->bias.abs().max().item<float>(), 0.f);
 }
 
+TEST_F(Models, OutputPriorSetsObjectnessAndClassBiasesOnly) {
+  for (const std::string arch : {"yolov3-tiny", "yolov3"}) {
+    ModelSpec spec = makeModelSpec(arch, 3);
+    spec.init = "kaiming";
+    spec.outputPrior = 0.01f;
+    auto net = createModel(spec);
+    const torch::Tensor image = torch::rand({1, 3, 64, 64});
+    int heads = 0;
+    for (const auto& conv : net->convsInDarknetOrder()) {
+      if (conv->options.batch_norm()) continue;
+      ++heads;
+      const torch::Tensor bias = conv->conv->bias.view({3, 8});  // 3 anchors x (5 + 3)
+      const float logit = std::log(0.01f / 0.99f);
+      EXPECT_TRUE(torch::allclose(bias.narrow(1, 4, 4), torch::full({3, 4}, logit)));
+      EXPECT_GT(bias.narrow(1, 0, 4).abs().max().item<float>(), 0.f) << "box biases untouched";
+    }
+    EXPECT_EQ(heads, static_cast<int>(strides(arch).size()));
+    // The heads start out saying "nothing here" (weights are small next to -4.6).
+    torch::NoGradGuard noGrad;
+    net->eval();
+    const torch::Tensor raw = net->forward(image).back().view({1, 3, 8, -1});
+    EXPECT_LT(torch::sigmoid(raw.select(2, 4)).mean().item<float>(), 0.1f);
+  }
+  ModelSpec bad = makeModelSpec("yolov3-tiny", 10);
+  bad.outputPrior = 1.f;
+  EXPECT_NE(validateModelSpec(bad).find("outputPrior"), std::string::npos);
+}
+
 TEST_F(Models, GradientsReachEveryParameter) {
   for (const std::string architecture : {"yolov3-tiny", "yolov3"}) {
     SCOPED_TRACE(architecture);

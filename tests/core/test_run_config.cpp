@@ -23,6 +23,33 @@ TEST(RunConfig, PresetsMatchTheirDocumentedSettings) {
   EXPECT_THROW(preset("nope"), std::invalid_argument);
 }
 
+TEST(RunConfig, SettingsByKeyChangeNestedValuesAndRefuseUnknownOnes) {
+  RunConfig c = preset("cpu-fast");
+  applySetting(c, "lr_init=2e-3");
+  applySetting(c, "augment.randomZoom=true");
+  applySetting(c, "checkpoints.everySteps=20");
+  applySetting(c, "model.outputPrior=0.02");
+  applySetting(c, "device=cpu");  // a bare word is a string
+  EXPECT_DOUBLE_EQ(c.lrInit, 2e-3);
+  EXPECT_TRUE(c.augment.randomZoom);
+  EXPECT_EQ(c.checkpoints.everySteps, 20);
+  EXPECT_FLOAT_EQ(c.model.outputPrior, 0.02f);
+  EXPECT_EQ(c.device, "cpu");
+  auto message = [&](const std::string& setting) {
+    try {
+      applySetting(c, setting);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("augment.randomZom=true").find("randomZom"), std::string::npos);
+  EXPECT_NE(message("lr_init=fast").find("lr_init"), std::string::npos);
+  EXPECT_NE(message("epochs").find("key=value"), std::string::npos);
+  EXPECT_NE(message("augment=1").find("augment"), std::string::npos);
+  EXPECT_DOUBLE_EQ(c.lrInit, 2e-3) << "a refused setting changes nothing";
+}
+
 TEST(RunConfig, JsonRoundTripAndOldFilesLoadWithDefaults) {
   yolo::test::ScratchDir dir;
   RunConfig c = preset("cpu-fast");

@@ -121,6 +121,15 @@ QWidget* DataView::buildGeneratePanel() {
   auto* group = new QGroupBox(tr("Generate MNIST data"));
   auto* layout = new QVBoxLayout(group);
   auto* form = new QFormLayout;
+  variant_ = new QComboBox;
+  variant_->setObjectName(QStringLiteral("variant"));
+  for (const std::string& name : data::generatorVariantNames())
+    variant_->addItem(QString::fromStdString(name));
+  variant_->setToolTip(
+      tr("default: black digits on white, 14-112 px\n"
+         "harder: grey, noisy, blurred paper, lower contrast, any size, fuller pages\n"
+         "drawn: one to three large, thick, slightly turned digits, like mouse drawings"));
+  form->addRow(tr("&Look:"), variant_);
   trainCount_ = spin(0, 1000000, QStringLiteral("trainImages"));
   form->addRow(tr("&Training images:"), trainCount_);
   testCount_ = spin(0, 1000000, QStringLiteral("testImages"));
@@ -184,6 +193,15 @@ QWidget* DataView::buildGeneratePanel() {
   connect(toggle, &QToolButton::toggled, this, [toggle, advanced](bool on) {
     toggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
     advanced->setVisible(on);
+  });
+
+  // A look replaces the page settings and keeps what the user typed above it.
+  connect(variant_, &QComboBox::currentTextChanged, this, [this](const QString& name) {
+    data::GeneratorConfig c = data::generatorVariant(name.toStdString());
+    c.trainImages = trainCount_->value();
+    c.testImages = testCount_->value();
+    c.seed = seed_->text().toULongLong();
+    setGeneratorConfig(c);
   });
 
   auto* buttons = new QHBoxLayout;

@@ -97,6 +97,7 @@ class DataView : public QWidget {
   void updateCounts();
 
   // Generation
+  QComboBox* variant_ = nullptr;  ///< built-in look of the pages (generatorVariant)
   QSpinBox* trainCount_ = nullptr;
   QSpinBox* testCount_ = nullptr;
   QLineEdit* seed_ = nullptr;

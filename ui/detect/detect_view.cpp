@@ -252,6 +252,8 @@ void DetectView::onSettingsChanged() {
 
 bool DetectView::drawing() const { return modes_ && modes_->currentIndex() == 1; }
 
+void DetectView::showDrawingPad() { modes_->setCurrentIndex(1); }
+
 QString DetectView::currentKey() const {
   if (drawing()) return QStringLiteral("sketch");
   return current_ >= 0 ? QStringLiteral("image:%1").arg(current_) : QString();

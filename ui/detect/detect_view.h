@@ -37,6 +37,8 @@ class DetectView : public QWidget {
   void addImage(const QString& name, const QImage& image);
   /// Adds the clipboard's image (or image files); false when it holds none.
   bool pasteFromClipboard();
+  /// Switches to the Draw tab, where digits drawn with the mouse are detected as drawn.
+  void showDrawingPad();
 
   /// Loads a checkpoint file or a run folder (best, else last) in the background, on
   /// device().

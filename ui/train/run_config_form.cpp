@@ -276,6 +276,18 @@ QWidget* RunConfigForm::buildAdvanced() {
   augRow->addWidget(translate_);
   augRow->addWidget(flip_);
   form->addRow(tr("Augmentation:"), aug);
+  zoom_ = new QCheckBox(tr("Zoom in"));
+  zoom_->setToolTip(tr("Digits up to 2.5 times larger than the data's largest"));
+  stroke_ = new QCheckBox(tr("Stroke width"));
+  stroke_->setToolTip(tr("Thicker and thinner strokes, like a pen or a marker"));
+  photometric_ = new QCheckBox(tr("Paper, ink, blur, noise"));
+  auto* robust = new QWidget;
+  auto* robustRow = new QHBoxLayout(robust);
+  robustRow->setContentsMargins(0, 0, 0, 0);
+  robustRow->addWidget(zoom_);
+  robustRow->addWidget(stroke_);
+  robustRow->addWidget(photometric_);
+  form->addRow(tr("Robustness:"), robust);
   ckptEpochs_ = spin(1, 10000);
   ckptEpochs_->setPrefix(tr("every "));
   ckptEpochs_->setSuffix(tr(" epochs"));
@@ -333,6 +345,9 @@ train::RunConfig RunConfigForm::config() const {
   c.augment.randomCrop = crop_->isChecked();
   c.augment.randomTranslate = translate_->isChecked();
   c.augment.horizontalFlip = flip_->isChecked();
+  c.augment.randomZoom = zoom_->isChecked();
+  c.augment.strokeWidth = stroke_->isChecked();
+  c.augment.photometric = photometric_->isChecked();
   c.checkpoints.everyEpochs = ckptEpochs_->value();
   c.checkpoints.everySteps = ckptSteps_->value();
   c.checkpoints.bestBy = bestBy_->currentText().toStdString();
@@ -371,6 +386,9 @@ void RunConfigForm::setConfig(const train::RunConfig& c) {
   crop_->setChecked(c.augment.randomCrop);
   translate_->setChecked(c.augment.randomTranslate);
   flip_->setChecked(c.augment.horizontalFlip);
+  zoom_->setChecked(c.augment.randomZoom);
+  stroke_->setChecked(c.augment.strokeWidth);
+  photometric_->setChecked(c.augment.photometric);
   ckptEpochs_->setValue(c.checkpoints.everyEpochs);
   ckptSteps_->setValue(c.checkpoints.everySteps);
   bestBy_->setCurrentText(str(c.checkpoints.bestBy));

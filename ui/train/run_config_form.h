@@ -79,6 +79,9 @@ class RunConfigForm : public QWidget {
   QCheckBox* crop_ = nullptr;
   QCheckBox* translate_ = nullptr;
   QCheckBox* flip_ = nullptr;
+  QCheckBox* zoom_ = nullptr;
+  QCheckBox* stroke_ = nullptr;
+  QCheckBox* photometric_ = nullptr;
   QSpinBox* ckptEpochs_ = nullptr;
   QSpinBox* ckptSteps_ = nullptr;
   QComboBox* bestBy_ = nullptr;
