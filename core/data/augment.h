@@ -10,19 +10,10 @@
 
 #include <opencv2/core.hpp>
 
+#include "core/data/augment_switches.h"
 #include "core/data/box.h"
 
 namespace yolo::data {
-
-struct AugmentSwitches {
-  bool randomCrop = true;
-  bool randomTranslate = true;
-  bool horizontalFlip = false;
-  bool randomZoom = false;
-  float zoomMax = 2.5f;  ///< largest zoom factor of randomZoom
-  bool strokeWidth = false;
-  bool photometric = false;
-};
 
 /// Crops a random amount from each of the four sides, never cutting into a box (the
 /// tutorial's version only ever cropped left and top). Boxes move with the crop.

@@ -11,9 +11,6 @@
 namespace yolo::train {
 namespace fs = std::filesystem;
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AugmentationConfig, randomCrop, randomTranslate,
-                                                horizontalFlip, randomZoom, zoomMax, strokeWidth,
-                                                photometric)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckpointPolicy, everyEpochs, everySteps, bestBy)
 
 void to_json(nlohmann::json& j, const RunConfig& c) {

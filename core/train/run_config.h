@@ -10,20 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/data/augment_switches.h"
 #include "core/model/model_spec.h"
 
 namespace yolo::train {
 
-/// Data augmentation switches; each applies with probability 0.5 when on.
-struct AugmentationConfig {
-  bool randomCrop = true;         ///< crop all four sides, never cutting a box
-  bool randomTranslate = true;    ///< shift, filling with the letterbox padding colour
-  bool horizontalFlip = false;    ///< off: a mirrored digit is a wrong label
-  bool randomZoom = false;        ///< zoom in up to zoomMax on a window holding a box whole
-  float zoomMax = 2.5f;           ///< largest zoom: 2.5 turns the 112 px digits into 280 px
-  bool strokeWidth = false;       ///< thicker or thinner strokes, in proportion to each box
-  bool photometric = false;       ///< paper and ink levels, blur, noise
-};
+/// Data augmentation switches: the data loader's own struct, so config and loader never drift.
+using AugmentationConfig = data::AugmentSwitches;
 
 /// When checkpoints are written and which one counts as "best".
 struct CheckpointPolicy {

@@ -99,10 +99,7 @@ struct Trainer::Impl {
     setComputeThreads(config.threads);
     device = chooseDevice(config.device);
 
-    const data::AugmentSwitches augment{
-        config.augment.randomCrop, config.augment.randomTranslate, config.augment.horizontalFlip,
-        config.augment.randomZoom, config.augment.zoomMax,         config.augment.strokeWidth,
-        config.augment.photometric};
+    const data::AugmentSwitches& augment = config.augment;
     auto train = loadSamples(config.trainAnnotations, config.model.numClasses, dataWarnings);
     if (train.empty()) {
       throw std::runtime_error(config.trainAnnotations + ": no usable training samples");

@@ -1,0 +1,24 @@
+#pragma once
+// Which training-time augmentations run (core/data/augment.h), as a run's config.json holds
+// them (RunConfig::augment). No OpenCV or torch here: the GUI's Train form edits it.
+
+#include <nlohmann/json.hpp>
+
+namespace yolo::data {
+
+/// Each switched-on transform applies with probability 0.5.
+struct AugmentSwitches {
+  bool randomCrop = true;       ///< crop all four sides, never cutting a box
+  bool randomTranslate = true;  ///< shift, filling with the letterbox padding colour
+  bool horizontalFlip = false;  ///< off: a mirrored digit is a wrong label
+  bool randomZoom = false;      ///< zoom in up to zoomMax on a window holding a box whole
+  float zoomMax = 2.5f;         ///< largest zoom: 2.5 turns the 112 px digits into 280 px
+  bool strokeWidth = false;     ///< thicker or thinner strokes, in proportion to each box
+  bool photometric = false;     ///< paper and ink levels, blur, noise
+};
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AugmentSwitches, randomCrop, randomTranslate,
+                                                horizontalFlip, randomZoom, zoomMax, strokeWidth,
+                                                photometric)
+
+}  // namespace yolo::data
