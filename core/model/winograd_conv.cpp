@@ -4,6 +4,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "core/model/cpu_autocast.h"
 #include "core/util/winograd_transforms.h"
 
 #if YOLO_HAVE_ONEDNN
@@ -119,11 +120,12 @@ bool winogradConvPays(const torch::Tensor& input) {
 }
 
 bool winogradConvApplies(const torch::Tensor& input, const torch::Tensor& weight) {
-  return input.dim() == 4 && weight.dim() == 4 && input.device().is_cpu() &&
-         weight.device().is_cpu() && input.scalar_type() == torch::kFloat &&
-         weight.scalar_type() == torch::kFloat && weight.size(2) == 3 && weight.size(3) == 3 &&
-         input.size(1) == weight.size(1) && weight.size(1) % 8 == 0 && weight.size(0) % 8 == 0 &&
-         winograd::available();
+  // Under CPU autocast the conv is libtorch's bfloat16 one: these kernels are float32 only.
+  return !cpuAutocastEnabled() && input.dim() == 4 && weight.dim() == 4 &&
+         input.device().is_cpu() && weight.device().is_cpu() &&
+         input.scalar_type() == torch::kFloat && weight.scalar_type() == torch::kFloat &&
+         weight.size(2) == 3 && weight.size(3) == 3 && input.size(1) == weight.size(1) &&
+         weight.size(1) % 8 == 0 && weight.size(0) % 8 == 0 && winograd::available();
 }
 
 torch::Tensor winogradConv3x3(const torch::Tensor& input, const torch::Tensor& weight) {

@@ -19,7 +19,8 @@ namespace yolo::model {
 bool winogradConvsEnabled();
 
 /// Whether winogradConv3x3 takes this pair: float CPU tensors, input [N, C, H, W] and
-/// weight [O, C, 3, 3] with C and O multiples of 8, on a CPU with AVX2 and FMA.
+/// weight [O, C, 3, 3] with C and O multiples of 8, on a CPU with AVX2 and FMA, CPU autocast
+/// off (model/cpu_autocast.h).
 bool winogradConvApplies(const torch::Tensor& input, const torch::Tensor& weight);
 
 /// Whether it is worth it for this input [N, C, H, W]: at least 128 4x4 output tiles over

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "core/train/mixed_precision.h"
 #include "core/util/atomic_file.h"
 
 namespace yolo::train {
@@ -37,6 +38,7 @@ void to_json(nlohmann::json& j, const RunConfig& c) {
                      {"checkpoints", c.checkpoints},
                      {"eval_every_epochs", c.evalEveryEpochs},
                      {"device", c.device},
+                     {"precision", c.precision},
                      {"threads", c.threads},
                      {"data_workers", c.dataWorkers},
                      {"seed", c.seed},
@@ -69,6 +71,7 @@ void from_json(const nlohmann::json& j, RunConfig& c) {
   c.checkpoints = j.value("checkpoints", d.checkpoints);
   c.evalEveryEpochs = j.value("eval_every_epochs", d.evalEveryEpochs);
   c.device = j.value("device", d.device);
+  c.precision = j.value("precision", d.precision);
   c.threads = j.value("threads", d.threads);
   c.dataWorkers = j.value("data_workers", d.dataWorkers);
   c.seed = j.value("seed", d.seed);
@@ -187,6 +190,9 @@ std::vector<std::string> validate(const RunConfig& c) {
   if (c.ignoreIouThreshold <= 0 || c.ignoreIouThreshold >= 1)
     problems.push_back("ignore IoU threshold must be in (0, 1)");
   if (c.maxBoxesPerScale < 1) problems.push_back("max boxes per scale must be at least 1");
+  const auto precisions = precisionNames();
+  if (std::find(precisions.begin(), precisions.end(), c.precision) == precisions.end())
+    problems.push_back("precision '" + c.precision + "' is not one of auto, fp32, bf16");
   if (c.threads < 0) problems.push_back("threads must be 0 (all cores) or positive");
   if (c.dataWorkers < 1) problems.push_back("data workers must be at least 1");
   if (c.checkpoints.bestBy != "val_loss" && c.checkpoints.bestBy != "map50")

@@ -63,6 +63,7 @@ struct RunConfig {
   int evalEveryEpochs = kEvalEveryEpochsAuto;
 
   std::string device = "auto";       ///< "auto", "cpu" or "cuda:N"
+  std::string precision = "auto";    ///< "auto", "fp32" or "bf16" (core/train/mixed_precision.h)
   int threads = 0;                   ///< 0 = all cores
   int dataWorkers = 2;               ///< background threads preparing batches
   uint64_t seed = 0;

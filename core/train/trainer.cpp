@@ -16,6 +16,7 @@
 #include "core/train/fused_adam.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/metrics_log.h"
+#include "core/train/mixed_precision.h"
 #include "core/train/training_step.h"
 #include "core/train/weight_average.h"
 #include "core/util/atomic_file.h"
@@ -98,6 +99,7 @@ struct Trainer::Impl {
 
     setComputeThreads(config.threads);
     device = chooseDevice(config.device);
+    resolvePrecision(config.precision, device.is_cpu());  // refuses bf16 on CUDA before any work
 
     const data::AugmentSwitches& augment = config.augment;
     auto train = loadSamples(config.trainAnnotations, config.model.numClasses, dataWarnings);
@@ -311,7 +313,8 @@ struct Trainer::Impl {
     emit(observer, "started",
          "training " + config.model.architecture + " at " + std::to_string(config.model.inputSize) +
              " on " + std::to_string(trainSet->size()) + " images, " +
-             std::to_string(plannedSteps) + " steps" +
+             std::to_string(plannedSteps) + " steps in " +
+             describePrecision(config.precision, device.is_cpu()) +
              (state.step > 0 ? ", resuming at step " + std::to_string(state.step) : "") +
              (mapInterval == 0 ? ""
               : mapInterval == 1

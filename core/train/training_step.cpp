@@ -6,6 +6,8 @@
 #include <mutex>
 
 #include "core/data/yolo_targets.h"
+#include "core/model/cpu_autocast.h"
+#include "core/train/mixed_precision.h"
 #include "core/train/yolo_loss.h"
 #include "core/util/process_environment.h"
 
@@ -35,6 +37,20 @@ YoloTargets targetsOf(const data::Batch& batch, torch::Device device) {
   for (std::size_t s = 0; s < scales; ++s) t.labels.push_back(batch.extra[s].to(device));
   for (std::size_t s = 0; s < scales; ++s) t.bboxes.push_back(batch.extra[scales + s].to(device));
   return t;
+}
+
+// The training forward pass in the run's precision; the outputs are float32 either way, so
+// the loss (exp, logs, GIoU) is computed in float32.
+std::vector<torch::Tensor> trainingForward(model::YoloNetImpl& net, const torch::Tensor& images,
+                                           const RunConfig& config, torch::Device device) {
+  if (resolvePrecision(config.precision, device.is_cpu()) != "bf16") return net.forward(images);
+  std::vector<torch::Tensor> raw;
+  {
+    model::CpuBf16Autocast autocast;
+    raw = net.forward(images);
+  }
+  for (auto& r : raw) r = r.to(torch::kFloat);
+  return raw;
 }
 
 double item(const torch::Tensor& t) { return t.defined() ? t.item<double>() : 0.0; }
@@ -90,7 +106,7 @@ std::optional<LossValues> trainStep(model::YoloNetImpl& net, torch::optim::Optim
                                     torch::Device device) {
   keepLargeAllocationsInOneHeap();  // for library users; main() has called it already
   dropGradients(optimizer);
-  const auto raw = net.forward(batch.images.to(device));
+  const auto raw = trainingForward(net, batch.images.to(device), config, device);
   LossBreakdown loss = computeLoss(raw, targetsOf(batch, device), lossOptionsOf(net, config));
   if (gInjectedNonFiniteSteps > 0) {
     --gInjectedNonFiniteSteps;

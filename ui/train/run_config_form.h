@@ -64,6 +64,7 @@ class RunConfigForm : public QWidget {
   QDoubleSpinBox* warmup_ = nullptr;
   QSpinBox* evalEvery_ = nullptr;
   QComboBox* device_ = nullptr;
+  QComboBox* precision_ = nullptr;
 
   QLineEdit* trainAnn_ = nullptr;
   QLineEdit* testAnn_ = nullptr;
