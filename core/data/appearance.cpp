@@ -55,4 +55,22 @@ void changeStrokeWidth(cv::Mat& image, const cv::Rect& region, int radius, int p
   }
 }
 
+void sharpenStrokes(cv::Mat& image, const cv::Rect& region, double cut, double ramp) {
+  const cv::Rect inside = region & cv::Rect(0, 0, image.cols, image.rows);
+  if (inside.empty() || !(ramp > 0.0)) return;
+  cv::Mat roi = image(inside);
+  double darkest = 0, lightest = 0;
+  cv::minMaxLoc(roi.reshape(1), &darkest, &lightest);
+  const double range = lightest - darkest;
+  if (range < 1.0) return;
+  // v -> darkest + range * ((v - darkest) / range - cut) / ramp + range / 2, then clamped to
+  // [darkest, lightest]: linear, so convertTo (which saturates to 0..255) does it, and a
+  // clamp back into the range keeps paper and ink where they were.
+  const double gain = 1.0 / ramp;
+  const double offset = darkest + range / 2 - gain * (darkest + cut * range);
+  roi.convertTo(roi, roi.type(), gain, offset);
+  cv::max(roi, cv::Scalar::all(darkest), roi);
+  cv::min(roi, cv::Scalar::all(lightest), roi);
+}
+
 }  // namespace yolo::data

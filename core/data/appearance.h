@@ -29,4 +29,11 @@ int dominantLevel(const cv::Mat& image);
 /// light page the ink is dark (thickening takes the minimum), on a dark page it is light.
 void changeStrokeWidth(cv::Mat& image, const cv::Rect& region, int radius, int paper);
 
+/// Gives the strokes inside `region` crisp edges, as a pen or a mouse draws them, where
+/// upscaled scans have soft ones: grey levels between the region's darkest and lightest
+/// are stretched around `cut` (0..1 of the way from darkest to lightest) so that a band of
+/// `ramp` (0..1 of that range) spans it all; the darkest and lightest levels stay. A lower
+/// `cut` gives thinner dark strokes, a higher one thicker.
+void sharpenStrokes(cv::Mat& image, const cv::Rect& region, double cut, double ramp);
+
 }  // namespace yolo::data

@@ -36,7 +36,9 @@ void randomZoom(cv::Mat& image, std::vector<Box>& boxes, std::mt19937_64& rng, f
 
 /// Thickens (2 in 3) or thins (1 in 3) the strokes inside every box by a radius drawn per box
 /// and proportional to its size: up to 1.5 (thicker) or 0.5 (thinner) pixels of a 28 px
-/// digit, so a small digit's 1 px stroke is not erased while a large one gets marker-thick.
+/// digit, so a small digit's 1 px stroke is not erased while a large one gets marker-thick;
+/// then gives half of the digits crisp edges (sharpenStrokes), as drawn with a pen or a mouse,
+/// where the upscaled scans of the generator have soft ones.
 void randomStrokeWidth(cv::Mat& image, const std::vector<Box>& boxes, std::mt19937_64& rng);
 
 /// New paper (110..255) and ink (0..90) levels, then with probability 0.5 a blur (sigma up to

@@ -110,6 +110,36 @@ TEST_F(Augment, StrokeWidthThickensAndThinsInProportionToTheBox) {
   EXPECT_TRUE(sawThinner);
 }
 
+TEST_F(Augment, SharpenStrokesGivesCrispEdgesAndKeepsPaperAndInk) {
+  // A soft stroke, as an upscaled scan has: a 12 px bar of ink 30 on paper 220, blurred.
+  cv::Mat page(100, 200, CV_8UC1, cv::Scalar(220));
+  page(cv::Rect(44, 10, 12, 80)).setTo(30);
+  cv::GaussianBlur(page, page, cv::Size(0, 0), 4);
+  const cv::Rect region(0, 0, 100, 100);  // the right half is outside it
+  auto between = [](const cv::Mat& m, int lo, int hi) {
+    return cv::countNonZero((m > lo) & (m < hi));
+  };
+  double darkest = 0, lightest = 0;
+  cv::minMaxLoc(page(region), &darkest, &lightest);
+  const int lo = int(darkest) + 20, hi = int(lightest) - 20;
+
+  cv::Mat thin = page.clone(), thick = page.clone();
+  sharpenStrokes(thin, region, 0.3, 0.1);
+  sharpenStrokes(thick, region, 0.7, 0.1);
+  for (const cv::Mat* m : {&thin, &thick}) {
+    double d = 0, l = 0;
+    cv::minMaxLoc((*m)(region), &d, &l);
+    EXPECT_EQ(d, darkest);
+    EXPECT_EQ(l, lightest);
+    EXPECT_LT(between((*m)(region), lo, hi), between(page(region), lo, hi) / 4)
+        << "the soft edge becomes a short ramp";
+    EXPECT_EQ(
+        cv::countNonZero((*m)(cv::Rect(100, 0, 100, 100)) != page(cv::Rect(100, 0, 100, 100))), 0);
+  }
+  EXPECT_LT(cv::countNonZero(thin < 125), cv::countNonZero(thick < 125))
+      << "a lower cut gives thinner dark strokes";
+}
+
 TEST_F(Augment, PhotometricChangesLevelsButKeepsInkDarkerThanPaper) {
   Page p = squaresPage();
   for (std::uint64_t seed = 0; seed < 20; ++seed) {
