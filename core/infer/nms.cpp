@@ -90,6 +90,31 @@ torch::Tensor nmsPerClass(const torch::Tensor& boxes, const torch::Tensor& score
   return torch::tensor(keep, torch::kLong).view({static_cast<int64_t>(keep.size())});
 }
 
+torch::Tensor dropCoveredByOtherClass(const torch::Tensor& boxes, const torch::Tensor& scores,
+                                      const torch::Tensor& classes, float cover) {
+  const Inputs in = checkedInputs(boxes, scores, classes, "dropCoveredByOtherClass");
+  const float* b = in.boxes.data_ptr<float>();
+  const float* s = in.scores.data_ptr<float>();
+  const int64_t* c = in.classes.data_ptr<int64_t>();
+  std::vector<int64_t> order(static_cast<size_t>(in.scores.size(0)));
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [s](int64_t x, int64_t y) { return s[x] > s[y]; });
+  auto coveredShare = [](const float* box, const float* by) {
+    const float area = std::max(0.f, box[2] - box[0]) * std::max(0.f, box[3] - box[1]);
+    const float iw = std::min(box[2], by[2]) - std::max(box[0], by[0]);
+    const float ih = std::min(box[3], by[3]) - std::max(box[1], by[1]);
+    return area > 0.f && iw > 0.f && ih > 0.f ? iw * ih / area : 0.f;
+  };
+  std::vector<int64_t> keep;
+  for (int64_t i : order) {
+    const bool covered = std::any_of(keep.begin(), keep.end(), [&](int64_t k) {
+      return c[k] != c[i] && coveredShare(b + 4 * i, b + 4 * k) > cover;
+    });
+    if (!covered) keep.push_back(i);
+  }
+  return torch::tensor(keep, torch::kLong).view({static_cast<int64_t>(keep.size())});
+}
+
 SoftNmsResult softNmsPerClass(const torch::Tensor& boxes, const torch::Tensor& scores,
                               const torch::Tensor& classes, float sigma, float scoreThreshold) {
   TORCH_CHECK(sigma > 0.f, "softNmsPerClass needs sigma > 0, got ", sigma);

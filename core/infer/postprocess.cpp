@@ -81,6 +81,14 @@ DetectionTensors postprocess(const torch::Tensor& candidates, const LetterboxGeo
     out.scores = scores.index({order});
     out.classes = classes.index({order});
   }
+  if (options.otherClassCover < 1.f && out.size() > 1) {
+    const auto kept =
+        dropCoveredByOtherClass(out.boxes, out.scores, out.classes, options.otherClassCover)
+            .to(out.boxes.device());
+    out.boxes = out.boxes.index({kept});
+    out.scores = out.scores.index({kept});
+    out.classes = out.classes.index({kept});
+  }
   if (options.maxDetections > 0 && out.size() > options.maxDetections) {
     out.boxes = out.boxes.narrow(0, 0, options.maxDetections);
     out.scores = out.scores.narrow(0, 0, options.maxDetections);

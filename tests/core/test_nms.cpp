@@ -140,3 +140,26 @@ TEST_F(Nms, GaussianSoftNmsHandComputed) {
   const SoftNmsResult stricter = softNmsPerClass(boxes, scores, classes, 0.3f, 0.35f);
   EXPECT_EQ(toVector(stricter.indices), (std::vector<int64_t>{0, 2, 3}));
 }
+
+TEST_F(Nms, OneLabelPerObjectDropsBoxesInsideABetterBoxOfAnotherClass) {
+  // Visited by score: a stroke of a drawn 7 read as a 1 (0.95), the 7 (0.9, 60% inside the
+  // 1's box), a 2 beside it (0.8, 10% inside either), the same 7 read as a 1 again (0.5,
+  // wholly inside the 7), and a small 7 inside the 7 (0.4; same class, so only the 1 counts:
+  // two thirds inside it).
+  const auto boxes = torch::tensor({{100.f, 100.f, 200.f, 260.f},    // 0: 7, 0.9
+                                    {140.f, 100.f, 200.f, 260.f},    // 1: 1, 0.95
+                                    {100.f, 116.f, 200.f, 260.f},    // 2: 1, 0.5
+                                    {190.f, 100.f, 290.f, 260.f},    // 3: 2, 0.8
+                                    {120.f, 120.f, 180.f, 200.f}});  // 4: 7, 0.4
+  const auto scores = torch::tensor({0.9f, 0.95f, 0.5f, 0.8f, 0.4f});
+  const auto classes = torch::tensor({7, 1, 1, 2, 7}, torch::kLong);
+  auto kept = [&](float cover) {
+    const auto k = dropCoveredByOtherClass(boxes, scores, classes, cover);
+    return std::vector<int64_t>(k.data_ptr<int64_t>(), k.data_ptr<int64_t>() + k.size(0));
+  };
+  EXPECT_EQ(kept(0.8f), (std::vector<int64_t>{1, 0, 3, 4}));  // only box 2 (wholly inside)
+  EXPECT_EQ(kept(0.6f), (std::vector<int64_t>{1, 0, 3}));     // 0.6 is not above 0.6
+  // At 0.5 the 7 falls to the 1, and box 2 then has no other-class box around it.
+  EXPECT_EQ(kept(0.5f), (std::vector<int64_t>{1, 3, 2}));
+  EXPECT_EQ(kept(1.f), (std::vector<int64_t>{1, 0, 3, 2, 4}));
+}

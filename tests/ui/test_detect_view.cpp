@@ -23,17 +23,6 @@
 
 using yolo::ui::DetectView;
 
-namespace {
-
-yolo::infer::DetectOptions toOptions(const yolo::ui::DetectSettings& s) {
-  yolo::infer::DetectOptions o;
-  o.scoreThreshold = s.scoreThreshold;
-  o.iouThreshold = s.iouThreshold;
-  return o;
-}
-
-}  // namespace
-
 class TestDetectView : public QObject {
   Q_OBJECT
 
@@ -60,7 +49,8 @@ class TestDetectView : public QObject {
     QSignalSpy shown(&view, &DetectView::detectionsShown);
     QSignalSpy networkRuns(&view, &DetectView::detectRequested);
     QSignalSpy refilters(&view, &DetectView::refilterRequested);
-    view.setSettings(yolo::ui::DetectSettings{/*score=*/0.3f, /*iou=*/0.45f});
+    view.setSettings(
+        yolo::ui::DetectSettings{/*score=*/0.3f, /*iou=*/0.45f, /*oneLabelPerObject=*/true});
     view.loadModel(checkpoint_);
     QTRY_VERIFY_WITH_TIMEOUT(view.modelReady(), 60000);
     QCOMPARE(view.openImages({image_}), 1);
@@ -69,8 +59,8 @@ class TestDetectView : public QObject {
 
     // The oracle: the same checkpoint and image through the core Detector.
     auto detector = yolo::infer::Detector::load(checkpoint_.toStdString(), "cpu");
-    const auto first =
-        detector->detect(yolo::infer::readImageOrThrow(image_.toStdString()), toOptions(view.settings()));
+    const auto first = detector->detect(yolo::infer::readImageOrThrow(image_.toStdString()),
+                                        yolo::ui::toDetectOptions(view.settings()));
     QVERIFY(!first.empty());
     QCOMPARE(view.detections().size(), static_cast<int>(first.size()));
 
@@ -85,11 +75,10 @@ class TestDetectView : public QObject {
       const int before = static_cast<int>(shown.count());
       score->setValue(s);
       nms->setValue(n);
-      QTRY_VERIFY_WITH_TIMEOUT(shown.count() > before && view.table()->rowCount() ==
-                                                             view.detections().size(),
-                               30000);
+      QTRY_VERIFY_WITH_TIMEOUT(
+          shown.count() > before && view.table()->rowCount() == view.detections().size(), 30000);
       // Both sliders moved before the first result came back: the last wish follows it.
-      const auto expected = detector->refilter(toOptions(view.settings()));
+      const auto expected = detector->refilter(yolo::ui::toDetectOptions(view.settings()));
       QTRY_COMPARE_WITH_TIMEOUT(view.detections().size(), static_cast<int>(expected.size()), 30000);
       QCOMPARE(view.table()->rowCount(), static_cast<int>(expected.size()));
       QCOMPARE(view.imageView()->boxes().size(), static_cast<int>(expected.size()));

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
@@ -224,6 +225,13 @@ QWidget* DetectView::buildToolbar() {
   score_->setToolTip(tr("Keep detections scoring at least this (objectness × class probability)"));
   addSlider(tr("NMS IoU"), QStringLiteral("nmsThreshold"), nms_, nmsLabel_);
   nms_->setToolTip(tr("Boxes of one class overlapping more than this are merged"));
+  oneLabel_ = new QCheckBox(tr("One &label per object"));
+  oneLabel_->setObjectName(QStringLiteral("oneLabelPerObject"));
+  oneLabel_->setToolTip(
+      tr("Hide a box that lies mostly inside a better box of another class "
+         "(a stroke of a digit read as another digit)"));
+  connect(oneLabel_, &QCheckBox::toggled, this, &DetectView::onSettingsChanged);
+  sliders->addWidget(oneLabel_);
   rows->addLayout(sliders);
   setSettings(DetectSettings{});
   return bar;
@@ -233,12 +241,14 @@ DetectSettings DetectView::settings() const {
   DetectSettings s;
   s.scoreThreshold = static_cast<float>(score_->value()) / 100.0f;
   s.iouThreshold = static_cast<float>(nms_->value()) / 100.0f;
+  s.oneLabelPerObject = oneLabel_->isChecked();
   return s;
 }
 
 void DetectView::setSettings(const DetectSettings& s) {
   score_->setValue(qRound(s.scoreThreshold * 100));
   nms_->setValue(qRound(s.iouThreshold * 100));
+  oneLabel_->setChecked(s.oneLabelPerObject);
   onSettingsChanged();
 }
 
@@ -478,6 +488,7 @@ void DetectView::saveAnnotatedInteractive() {
 void DetectView::saveSettings(QSettings& s) const {
   s.setValue(QStringLiteral("detect/score"), settings().scoreThreshold);
   s.setValue(QStringLiteral("detect/nms"), settings().iouThreshold);
+  s.setValue(QStringLiteral("detect/oneLabelPerObject"), settings().oneLabelPerObject);
   s.setValue(QStringLiteral("detect/recentModels"), recentModels_);
   s.setValue(QStringLiteral("detect/device"), device());
   s.setValue(QStringLiteral("detect/model"), loadedModel_);  // cleared when a load fails
@@ -487,6 +498,8 @@ void DetectView::restoreSettings(const QSettings& s) {
   DetectSettings d;
   d.scoreThreshold = s.value(QStringLiteral("detect/score"), d.scoreThreshold).toFloat();
   d.iouThreshold = s.value(QStringLiteral("detect/nms"), d.iouThreshold).toFloat();
+  d.oneLabelPerObject =
+      s.value(QStringLiteral("detect/oneLabelPerObject"), d.oneLabelPerObject).toBool();
   setSettings(d);
   recentModels_ = s.value(QStringLiteral("detect/recentModels")).toStringList();
   setDevice(s.value(QStringLiteral("detect/device"), QStringLiteral("auto")).toString());

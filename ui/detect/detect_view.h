@@ -11,6 +11,7 @@
 
 #include "ui/detect/detection_worker.h"
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QListWidget;
@@ -114,6 +115,7 @@ class DetectView : public QWidget {
   QLabel* modelInfo_ = nullptr;
   QSlider* score_ = nullptr;
   QSlider* nms_ = nullptr;
+  QCheckBox* oneLabel_ = nullptr;
   QLabel* scoreLabel_ = nullptr;
   QLabel* nmsLabel_ = nullptr;
   QTabWidget* modes_ = nullptr;

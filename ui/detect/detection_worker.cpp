@@ -9,14 +9,15 @@
 
 namespace yolo::ui {
 
-namespace {
-
-infer::DetectOptions toOptions(const DetectSettings& s) {
+infer::DetectOptions toDetectOptions(const DetectSettings& s) {
   infer::DetectOptions o;
   o.scoreThreshold = s.scoreThreshold;
   o.iouThreshold = s.iouThreshold;
+  o.otherClassCover = s.oneLabelPerObject ? infer::kOneLabelPerObjectCover : 1.f;
   return o;
 }
+
+namespace {
 
 DetectionRecords toRecords(const std::vector<infer::Detection>& detections) {
   DetectionRecords out;
@@ -78,7 +79,7 @@ void DetectionWorker::detect(int requestId, const QImage& image, const DetectSet
   try {
     QElapsedTimer timer;
     timer.start();
-    const auto detections = detector_->detect(toMat(image), toOptions(settings));
+    const auto detections = detector_->detect(toMat(image), toDetectOptions(settings));
     hasImage_ = true;
     Q_EMIT detected(requestId, toRecords(detections), timer.nsecsElapsed() / 1e6);
   } catch (const std::exception& e) {
@@ -93,7 +94,7 @@ void DetectionWorker::refilter(int requestId, const DetectSettings& settings) {
   try {
     QElapsedTimer timer;
     timer.start();
-    const auto detections = detector_->refilter(toOptions(settings));
+    const auto detections = detector_->refilter(toDetectOptions(settings));
     Q_EMIT detected(requestId, toRecords(detections), timer.nsecsElapsed() / 1e6);
   } catch (const std::exception& e) {
     Q_EMIT detectFailed(requestId, QString::fromStdString(e.what()));

@@ -14,17 +14,21 @@
 
 #include "ui/common/labeled_box.h"
 
-namespace yolo::infer {
-class Detector;
-}
+#include "core/infer/detector.h"
 
 namespace yolo::ui {
 
-/// Post-processing settings as the GUI holds them (mirrors infer::DetectOptions).
+/// Post-processing settings as the GUI holds them (a subset of infer::DetectOptions).
 struct DetectSettings {
   float scoreThreshold = 0.3f;
   float iouThreshold = 0.45f;
+  /// Drop a box mostly inside a better box of another class (infer::kOneLabelPerObjectCover):
+  /// a drawn 7 is one 7, not a 7 and the 1 its stroke also looks like.
+  bool oneLabelPerObject = true;
 };
+
+/// The Detector's options for `settings`.
+infer::DetectOptions toDetectOptions(const DetectSettings& settings);
 
 struct DetectionRecord {
   QRectF box;  ///< original-image pixels, x2/y2 exclusive
