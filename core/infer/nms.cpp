@@ -35,17 +35,21 @@ Inputs checkedInputs(const torch::Tensor& boxes, const torch::Tensor& scores,
           classes.to(torch::kCPU, torch::kLong).contiguous()};
 }
 
-/// Indices sorted by descending score, ties by index, grouped per class (order kept).
-std::vector<std::vector<int64_t>> byClassByScore(const Inputs& in) {
-  const int64_t n = in.scores.size(0);
+/// Indices sorted by descending score, ties by index.
+std::vector<int64_t> byScore(const Inputs& in) {
   const float* s = in.scores.data_ptr<float>();
-  const int64_t* c = in.classes.data_ptr<int64_t>();
-  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::vector<int64_t> order(static_cast<size_t>(in.scores.size(0)));
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [s](int64_t a, int64_t b) { return s[a] > s[b]; });
+  return order;
+}
+
+/// byScore(), grouped per class (order kept).
+std::vector<std::vector<int64_t>> byClassByScore(const Inputs& in) {
+  const int64_t* c = in.classes.data_ptr<int64_t>();
   std::unordered_map<int64_t, size_t> slot;
   std::vector<std::vector<int64_t>> groups;
-  for (int64_t i : order) {
+  for (int64_t i : byScore(in)) {
     auto [it, added] = slot.try_emplace(c[i], groups.size());
     if (added) groups.emplace_back();
     groups[it->second].push_back(i);
@@ -53,16 +57,21 @@ std::vector<std::vector<int64_t>> byClassByScore(const Inputs& in) {
   return groups;
 }
 
+float boxArea(const float* b) { return std::max(0.f, b[2] - b[0]) * std::max(0.f, b[3] - b[1]); }
+
+/// 0 when the boxes do not overlap.
+float intersectionArea(const float* a, const float* b) {
+  const float iw = std::min(a[2], b[2]) - std::max(a[0], b[0]);
+  const float ih = std::min(a[3], b[3]) - std::max(a[1], b[1]);
+  return iw > 0.f && ih > 0.f ? iw * ih : 0.f;
+}
+
 }  // namespace
 
 float boxIou(const float* a, const float* b) {
-  const float areaA = std::max(0.f, a[2] - a[0]) * std::max(0.f, a[3] - a[1]);
-  const float areaB = std::max(0.f, b[2] - b[0]) * std::max(0.f, b[3] - b[1]);
-  const float iw = std::min(a[2], b[2]) - std::max(a[0], b[0]);
-  const float ih = std::min(a[3], b[3]) - std::max(a[1], b[1]);
-  if (iw <= 0.f || ih <= 0.f) return 0.f;
-  const float inter = iw * ih;
-  const float unionArea = areaA + areaB - inter;
+  const float inter = intersectionArea(a, b);
+  if (inter <= 0.f) return 0.f;
+  const float unionArea = boxArea(a) + boxArea(b) - inter;
   return unionArea > 0.f ? inter / unionArea : 0.f;
 }
 
@@ -94,19 +103,13 @@ torch::Tensor dropCoveredByOtherClass(const torch::Tensor& boxes, const torch::T
                                       const torch::Tensor& classes, float cover) {
   const Inputs in = checkedInputs(boxes, scores, classes, "dropCoveredByOtherClass");
   const float* b = in.boxes.data_ptr<float>();
-  const float* s = in.scores.data_ptr<float>();
   const int64_t* c = in.classes.data_ptr<int64_t>();
-  std::vector<int64_t> order(static_cast<size_t>(in.scores.size(0)));
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [s](int64_t x, int64_t y) { return s[x] > s[y]; });
   auto coveredShare = [](const float* box, const float* by) {
-    const float area = std::max(0.f, box[2] - box[0]) * std::max(0.f, box[3] - box[1]);
-    const float iw = std::min(box[2], by[2]) - std::max(box[0], by[0]);
-    const float ih = std::min(box[3], by[3]) - std::max(box[1], by[1]);
-    return area > 0.f && iw > 0.f && ih > 0.f ? iw * ih / area : 0.f;
+    const float area = boxArea(box);
+    return area > 0.f ? intersectionArea(box, by) / area : 0.f;
   };
   std::vector<int64_t> keep;
-  for (int64_t i : order) {
+  for (int64_t i : byScore(in)) {
     const bool covered = std::any_of(keep.begin(), keep.end(), [&](int64_t k) {
       return c[k] != c[i] && coveredShare(b + 4 * i, b + 4 * k) > cover;
     });

@@ -25,7 +25,9 @@ std::string resolvePrecision(const std::string& precision, bool onCpu) {
           "precision 'bf16' is for CPU training in this version; use 'auto' or 'fp32' on CUDA");
     return "bf16";
   }
-  throw std::invalid_argument("unknown precision '" + precision + "' (known: auto, fp32, bf16)");
+  std::string known;
+  for (const auto& name : precisionNames()) known += (known.empty() ? "" : ", ") + name;
+  throw std::invalid_argument("unknown precision '" + precision + "' (known: " + known + ")");
 }
 
 std::string describePrecision(const std::string& precision, bool onCpu) {

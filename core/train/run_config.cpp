@@ -190,9 +190,11 @@ std::vector<std::string> validate(const RunConfig& c) {
   if (c.ignoreIouThreshold <= 0 || c.ignoreIouThreshold >= 1)
     problems.push_back("ignore IoU threshold must be in (0, 1)");
   if (c.maxBoxesPerScale < 1) problems.push_back("max boxes per scale must be at least 1");
-  const auto precisions = precisionNames();
-  if (std::find(precisions.begin(), precisions.end(), c.precision) == precisions.end())
-    problems.push_back("precision '" + c.precision + "' is not one of auto, fp32, bf16");
+  try {
+    resolvePrecision(c.precision, /*onCpu=*/true);  // the device is checked when training starts
+  } catch (const std::invalid_argument& e) {
+    problems.push_back(e.what());
+  }
   if (c.threads < 0) problems.push_back("threads must be 0 (all cores) or positive");
   if (c.dataWorkers < 1) problems.push_back("data workers must be at least 1");
   if (c.checkpoints.bestBy != "val_loss" && c.checkpoints.bestBy != "map50")
