@@ -187,8 +187,8 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--data", options->dataDir,
                   "Folder made by make-data (train.txt, test.txt, mnist.names)");
   cmd->add_option("--out", options->outDir, "Run folder to create (default runs/<preset>-<time>)");
-  cmd->add_option("--model", options->architecture, "yolov3 or yolov3-tiny")
-      ->check(CLI::IsMember({"yolov3", "yolov3-tiny"}));
+  cmd->add_option("--model", options->architecture, "yolov3, yolov3-tiny or yolov3-tiny-3l")
+      ->check(CLI::IsMember(model::architectureNames()));
   cmd->add_option("--input-size", options->inputSize, "Network input size, a multiple of 32");
   cmd->add_option("--batch", options->batch, "Batch size");
   cmd->add_option("--epochs", options->epochs, "Epochs");

@@ -39,19 +39,30 @@ int dominantLevel(const cv::Mat& image) {
   return static_cast<int>(std::max_element(counts, counts + 256) - counts);
 }
 
-void changeStrokeWidth(cv::Mat& image, const cv::Rect& region, int radius, int paper) {
+void changeStrokeWidth(cv::Mat& image, const cv::Rect& region, float radius, int paper) {
   const cv::Rect inside = region & cv::Rect(0, 0, image.cols, image.rows);
-  if (radius == 0 || inside.empty()) return;
-  const int r = std::abs(radius);
+  if (inside.empty()) return;
+  const bool whole = std::abs(radius - std::round(radius)) < 1e-3f;
+  const int side = std::max(inside.width, inside.height);
+  const int upscale = whole ? 1 : std::clamp(128 / side, 1, 4);
+  const int r = static_cast<int>(std::lround(std::abs(radius) * upscale));
+  if (r == 0) return;
   const cv::Mat kernel =
       cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * r + 1, 2 * r + 1));
   const bool darkInk = paper >= 128;
   const bool takeMinimum = (radius > 0) == darkInk;  // thicker dark ink = minimum filter
   cv::Mat roi = image(inside);
+  cv::Mat work = roi;
+  if (upscale > 1) cv::resize(roi, work, cv::Size(), upscale, upscale, cv::INTER_LINEAR);
   if (takeMinimum) {
-    cv::erode(roi, roi, kernel, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
+    cv::erode(work, work, kernel, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
   } else {
-    cv::dilate(roi, roi, kernel, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
+    cv::dilate(work, work, kernel, cv::Point(-1, -1), 1, cv::BORDER_REPLICATE);
+  }
+  if (upscale > 1) {
+    cv::Mat back;
+    cv::resize(work, back, roi.size(), 0, 0, cv::INTER_AREA);
+    back.copyTo(roi);
   }
 }
 

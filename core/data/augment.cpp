@@ -150,7 +150,7 @@ void randomStrokeWidth(cv::Mat& image, const std::vector<Box>& boxes, std::mt199
     const bool thicker = std::uniform_int_distribution<int>(0, 2)(rng) != 0;
     const float radius = thicker ? uniform(rng, 0.f, 1.5f) : -uniform(rng, 0.f, 0.5f);
     const cv::Rect region(cv::Rect2f(b.x1, b.y1, b.x2 - b.x1, b.y2 - b.y1));
-    changeStrokeWidth(image, region, static_cast<int>(std::lround(radius * perDigitPixel)), paper);
+    changeStrokeWidth(image, region, radius * perDigitPixel, paper);
     if (coinFlip(rng))
       sharpenStrokes(image, region, uniform(rng, 0.3f, 0.7f), uniform(rng, 0.05f, 0.25f));
   }

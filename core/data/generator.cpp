@@ -121,8 +121,9 @@ float uniformScale(std::mt19937_64& rng, const std::vector<float>& scales) {
 void reshapeStrokes(const GeneratorConfig& c, cv::Mat& digit, std::mt19937_64& rng) {
   if (c.strokeGrowMax > 0.f) {
     const float grow = uniformFloat(rng, 0.f, c.strokeGrowMax) * digit.cols / kDigitSide;
+    // Whole pixels, as the variants' test sets were made.
     changeStrokeWidth(digit, cv::Rect(0, 0, digit.cols, digit.rows),
-                      static_cast<int>(std::lround(grow)), /*paper=*/0);
+                      static_cast<float>(std::lround(grow)), /*paper=*/0);
   }
   if (c.rotationMaxDegrees > 0.f) {
     const float degrees = uniformFloat(rng, -c.rotationMaxDegrees, c.rotationMaxDegrees);

@@ -270,10 +270,13 @@ DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source) {
     architecture = "yolov3";
   else if (convs == 13)
     architecture = "yolov3-tiny";
+  else if (convs == 16)
+    architecture = "yolov3-tiny-3l";
   else
     fail(source, 0,
          "found " + std::to_string(convs) +
-             " [convolutional] sections, expected 75 (yolov3) or 13 (yolov3-tiny)");
+             " [convolutional] sections, expected 75 (yolov3), 13 (yolov3-tiny) or 16 "
+             "(yolov3-tiny-3l)");
   if (classes < 1) fail(source, 0, "no [yolo] section with classes >= 1");
 
   const std::vector<DarknetLayer> expected = darknetLayers(architecture, 3 * (5 + classes));

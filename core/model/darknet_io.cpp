@@ -84,7 +84,7 @@ int inferClasses(const std::vector<ConvBlock>& convs, int64_t floats) {
 
 /// "yolov3 with 80 classes" when a file of `floats` floats fits another architecture.
 std::string guessOtherModel(const std::string& ours, int64_t floats) {
-  for (const std::string arch : {"yolov3", "yolov3-tiny"}) {
+  for (const std::string& arch : architectureNames()) {
     if (arch == ours) continue;
     ModelSpec spec = makeModelSpec(arch, 1, 64);
     spec.init = "kaiming";
@@ -325,7 +325,7 @@ std::shared_ptr<YoloNetImpl> loadDarknet(const fs::path& cfg, const fs::path& we
 
 int backboneConvCount(const std::string& architecture) {
   if (architecture == "yolov3") return 52;
-  if (architecture == "yolov3-tiny") return 7;
+  if (architecture == "yolov3-tiny" || architecture == "yolov3-tiny-3l") return 7;
   return 0;
 }
 

@@ -79,9 +79,9 @@ void saveDarknetWeights(YoloNetImpl& net, const std::filesystem::path& weights,
                         const DarknetWeightsHeader& header = {});
 
 /// The Darknet cfg our model corresponds to: [net] with width/height = spec().inputSize, then
-/// the exact layer sequence of yolov3.cfg / yolov3-tiny.cfg with filters = 3 * (5 + classes),
-/// [yolo] sections that list our anchors with masks 0,1,2 / 3,4,5 / 6,7,8 (per scale in
-/// stride order), so Darknet and OpenCV decode with the anchors we trained with.
+/// the exact layer sequence of yolov3.cfg / yolov3-tiny.cfg / yolov3-tiny_3l.cfg with filters = 3 *
+/// (5 + classes), [yolo] sections that list our anchors with masks 0,1,2 / 3,4,5 / 6,7,8 (per scale
+/// in stride order), so Darknet and OpenCV decode with the anchors we trained with.
 std::string darknetCfgText(const YoloNetImpl& net);
 
 /// Writes DIR/<name>.cfg, DIR/<name>.weights, DIR/<name>.names (each atomically; DIR is
@@ -99,10 +99,10 @@ struct DarknetCfg {
   std::vector<std::vector<int>> masks;
 };
 
-/// Parses cfg text (yolov3.cfg, yolov3-tiny.cfg or one darknetCfgText() wrote) and checks its
-/// layer sequence against our YOLOv3 / YOLOv3-tiny. `source` names the text in errors. Throws
-/// std::runtime_error with the line number for an unknown section, a bad value, or a layer
-/// that differs from our architecture (what was expected, what was found).
+/// Parses cfg text (yolov3.cfg, yolov3-tiny.cfg, yolov3-tiny_3l.cfg or one darknetCfgText()
+/// wrote) and checks its layer sequence against our YOLOv3 / YOLOv3-tiny / YOLOv3-tiny-3l. `source`
+/// names the text in errors. Throws std::runtime_error with the line number for an unknown section,
+/// a bad value, or a layer that differs from our architecture (what was expected, what was found).
 DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source = "<cfg>");
 DarknetCfg readDarknetCfg(const std::filesystem::path& cfg);
 
@@ -113,7 +113,7 @@ std::shared_ptr<YoloNetImpl> loadDarknet(const std::filesystem::path& cfg,
 
 /// How many leading convs of convsInDarknetOrder() form the backbone that freezing holds:
 /// 52 (Darknet-53) for yolov3; 7 (the 16..1024-channel convs before the heads) for
-/// yolov3-tiny.
+/// yolov3-tiny and yolov3-tiny-3l.
 int backboneConvCount(const std::string& architecture);
 
 /// Turns requires_grad off (frozen) or on for the backbone's parameters. Its BatchNorm keeps

@@ -73,7 +73,10 @@ std::vector<DarknetLayer> darknetLayers(const std::string& architecture, int out
       const int first = 3 * (2 - h);
       l.push_back(yoloLayer({first, first + 1, first + 2}));
     }
-  } else if (architecture == "yolov3-tiny") {
+  } else if (architecture == "yolov3-tiny" || architecture == "yolov3-tiny-3l") {
+    // Masks count from the smallest stride: tiny's heads use anchors 3-5 (stride 32) and
+    // 0-2 (stride 16); tiny-3l's 6-8, 3-5 and 0-2 (stride 8).
+    const int first32 = architecture == "yolov3-tiny" ? 3 : 6;
     for (int i = 0; i < 6; ++i) {
       l.push_back(conv(16 << i, 3));
       l.push_back(simple("maxpool", i < 5 ? 2 : 1, 2));
@@ -82,14 +85,24 @@ std::vector<DarknetLayer> darknetLayers(const std::string& architecture, int out
     l.push_back(conv(256, 1));
     l.push_back(conv(512, 3));
     l.push_back(outputConv(outFilters));
-    l.push_back(yoloLayer({3, 4, 5}));
+    l.push_back(yoloLayer({first32, first32 + 1, first32 + 2}));
     l.push_back(route({-4}));
     l.push_back(conv(128, 1));
     l.push_back(simple("upsample", 2));
     l.push_back(route({-1, 8}));
     l.push_back(conv(256, 3));
     l.push_back(outputConv(outFilters));
-    l.push_back(yoloLayer({0, 1, 2}));
+    l.push_back(yoloLayer({first32 - 3, first32 - 2, first32 - 1}));
+    if (architecture == "yolov3-tiny-3l") {
+      // Route -3 (the stride-16 head's 3x3 conv) and layer 6 (backbone conv 3, stride 8).
+      l.push_back(route({-3}));
+      l.push_back(conv(128, 1));
+      l.push_back(simple("upsample", 2));
+      l.push_back(route({-1, 6}));
+      l.push_back(conv(128, 3));
+      l.push_back(outputConv(outFilters));
+      l.push_back(yoloLayer({0, 1, 2}));
+    }
   }
   return l;
 }

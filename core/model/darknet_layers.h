@@ -1,6 +1,6 @@
 #pragma once
-// The layer list of Darknet's yolov3.cfg and yolov3-tiny.cfg: what the cfg writer and reader
-// check against, and what the oneDNN inference engine runs. Torch-free.
+// The layer list of Darknet's yolov3.cfg, yolov3-tiny.cfg and yolov3-tiny_3l.cfg: what the cfg
+// writer and reader check against, and what the oneDNN inference engine runs. Torch-free.
 
 #include <string>
 #include <vector>
@@ -21,9 +21,9 @@ struct DarknetLayer {
   int line = 0;             // where it was read (0 = generated)
 };
 
-/// The layer sequence of Darknet's yolov3.cfg / yolov3-tiny.cfg with `outFilters` output
-/// filters and masks 0,1,2 / 3,4,5 / 6,7,8 (yolo sections in file order: largest stride
-/// first). Empty for an unknown architecture.
+/// The layer sequence of Darknet's yolov3.cfg / yolov3-tiny.cfg / yolov3-tiny_3l.cfg with
+/// `outFilters` output filters and masks 0,1,2 / 3,4,5 / 6,7,8 (yolo sections in file order:
+/// largest stride first). Empty for an unknown architecture.
 std::vector<DarknetLayer> darknetLayers(const std::string& architecture, int outFilters);
 
 }  // namespace yolo::model

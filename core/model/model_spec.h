@@ -16,7 +16,7 @@ using ScaleAnchors = std::vector<std::array<float, 2>>;
 /// Anchors are used as given at every input size (as Darknet and the TF tutorial do): they are
 /// pixels of the network input, not of the image, and they are not rescaled with inputSize.
 struct ModelSpec {
-  std::string architecture = "yolov3";  ///< "yolov3" or "yolov3-tiny"
+  std::string architecture = "yolov3";  ///< one of architectureNames()
   int numClasses = 10;
   int inputSize = 416;  ///< square network input in pixels, a multiple of 32
   /// Per output scale, ordered from the smallest stride to the largest, 3 anchors each, in
@@ -38,15 +38,26 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ModelSpec, architecture, numClas
 
 inline constexpr int kAnchorsPerScale = 3;
 
-/// True for the architectures createModel() knows.
-inline bool isKnownArchitecture(const std::string& architecture) {
-  return architecture == "yolov3" || architecture == "yolov3-tiny";
+/// The architectures createModel() builds, as Darknet names their cfgs:
+/// - "yolov3": Darknet-53 and three heads (yolov3.cfg);
+/// - "yolov3-tiny": 13 convs, heads at strides 16 and 32 (yolov3-tiny.cfg);
+/// - "yolov3-tiny-3l": tiny plus a third head at stride 8 fed by the backbone's stride-8
+///   map (yolov3-tiny_3l.cfg): small objects (under a 16-pixel cell) get their own grid.
+inline std::vector<std::string> architectureNames() {
+  return {"yolov3", "yolov3-tiny", "yolov3-tiny-3l"};
 }
 
-/// Output strides of an architecture, ascending: {8, 16, 32} for "yolov3", {16, 32} for
-/// "yolov3-tiny"; empty for an unknown name.
+/// True for the architectures createModel() knows.
+inline bool isKnownArchitecture(const std::string& architecture) {
+  for (const auto& name : architectureNames())
+    if (architecture == name) return true;
+  return false;
+}
+
+/// Output strides of an architecture, ascending: {8, 16, 32} for "yolov3" and
+/// "yolov3-tiny-3l", {16, 32} for "yolov3-tiny"; empty for an unknown name.
 inline std::vector<int> strides(const std::string& architecture) {
-  if (architecture == "yolov3") return {8, 16, 32};
+  if (architecture == "yolov3" || architecture == "yolov3-tiny-3l") return {8, 16, 32};
   if (architecture == "yolov3-tiny") return {16, 32};
   return {};
 }
@@ -54,7 +65,12 @@ inline std::vector<int> strides(const std::string& architecture) {
 /// Darknet's COCO anchors, grouped per output scale in stride order; empty for an unknown name.
 /// Note: Darknet's yolov3-tiny.cfg uses mask 1,2,3 for its stride-16 head, i.e. anchors
 /// (23,27) (37,58) (81,82); these defaults use the disjoint split 0,1,2 / 3,4,5 instead.
+/// "yolov3-tiny-3l" uses the nine of Darknet's yolov3-tiny_3l.cfg.
 inline std::vector<ScaleAnchors> defaultAnchors(const std::string& architecture) {
+  if (architecture == "yolov3-tiny-3l")
+    return {{{4, 7}, {7, 15}, {13, 25}},
+            {{25, 42}, {41, 67}, {75, 94}},
+            {{91, 162}, {158, 205}, {250, 332}}};
   if (architecture == "yolov3")
     return {{{10, 13}, {16, 30}, {33, 23}},
             {{30, 61}, {62, 45}, {59, 119}},
@@ -83,8 +99,11 @@ inline ModelSpec makeModelSpec(const std::string& architecture, int numClasses,
 /// Empty when `spec` can be built; otherwise one sentence that names the bad field and value.
 inline std::string validateModelSpec(const ModelSpec& spec) {
   using std::to_string;
-  if (!isKnownArchitecture(spec.architecture))
-    return "unknown architecture \"" + spec.architecture + "\" (expected yolov3 or yolov3-tiny)";
+  if (!isKnownArchitecture(spec.architecture)) {
+    std::string known;
+    for (const auto& name : architectureNames()) known += (known.empty() ? "" : ", ") + name;
+    return "unknown architecture \"" + spec.architecture + "\" (expected " + known + ")";
+  }
   if (spec.numClasses < 1)
     return "numClasses is " + to_string(spec.numClasses) + ", expected at least 1";
   if (spec.inputSize < 32 || spec.inputSize % 32 != 0)

@@ -54,10 +54,11 @@ std::string upsample(const std::string& var) {
 }
 
 // Mirrors YoloV3TinyImpl::forward (Darknet conv order: backbone 0-6, route 7, head32 8-9,
-// lateral 10, head16 11-12).
-void writeTiny(NetworkWriter& w) {
+// lateral 10, head16 11-12; with threeHeads (yolov3-tiny-3l) lateral8 13, head8 14-15).
+void writeTiny(NetworkWriter& w, bool threeHeads) {
   for (int i = 0; i < 5; ++i) {
     w.conv(i, "x", "x");
+    if (i == 3 && threeHeads) w.line("skip8 = x");
     if (i == 4) w.line("skip16 = x");
     w.line("x = torch.max_pool2d(x, [2, 2], [2, 2])");
   }
@@ -70,9 +71,17 @@ void writeTiny(NetworkWriter& w) {
   w.conv(9, "out32", "out32");
   w.conv(10, "up", "route");
   w.line("x = torch.cat([" + upsample("up") + ", skip16], 1)");
-  w.conv(11, "x", "x");
-  w.conv(12, "out16", "x");
-  w.line("return [out16, out32]");
+  w.conv(11, "head16", "x");
+  w.conv(12, "out16", "head16");
+  if (!threeHeads) {
+    w.line("return [out16, out32]");
+    return;
+  }
+  w.conv(13, "up", "head16");
+  w.line("x = torch.cat([" + upsample("up") + ", skip8], 1)");
+  w.conv(14, "x", "x");
+  w.conv(15, "out8", "x");
+  w.line("return [out8, out16, out32]");
 }
 
 // Mirrors Darknet53Impl + YoloV3Impl::forward (stem 0; per stage a stride-2 conv then residual
@@ -113,10 +122,11 @@ void writeYoloV3(NetworkWriter& w) {
 std::string torchScriptSource(const YoloNetImpl& net, const TorchScriptExportOptions& options) {
   const std::vector<ConvBlock> convs = net.convsInDarknetOrder();
   NetworkWriter w(convs);
-  if (net.spec().architecture == "yolov3-tiny")
-    writeTiny(w);
-  else
+  const std::string& architecture = net.spec().architecture;
+  if (architecture == "yolov3")
     writeYoloV3(w);
+  else
+    writeTiny(w, architecture == "yolov3-tiny-3l");
 
   std::ostringstream src;
   src.precision(10);  // kMaxLogScale to its last digit

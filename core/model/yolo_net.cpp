@@ -51,7 +51,8 @@ void YoloNetImpl::checkInput(const torch::Tensor& images) const {
 std::shared_ptr<YoloNetImpl> createModel(const ModelSpec& spec) {
   const std::string error = validateModelSpec(spec);
   TORCH_CHECK(error.empty(), "invalid model spec: ", error);
-  if (spec.architecture == "yolov3-tiny") return std::make_shared<YoloV3TinyImpl>(spec);
+  if (spec.architecture == "yolov3-tiny" || spec.architecture == "yolov3-tiny-3l")
+    return std::make_shared<YoloV3TinyImpl>(spec);
   return std::make_shared<YoloV3Impl>(spec);
 }
 

@@ -24,11 +24,11 @@ class YoloNetImpl : public torch::nn::Module {
   virtual std::vector<torch::Tensor> forward(torch::Tensor images) = 0;
 
   /// Every conv in the order of Darknet's cfg, i.e. the order a Darknet .weights file stores
-  /// them (75 for YOLOv3, 13 for YOLOv3-tiny).
+  /// them (75 for YOLOv3, 13 for YOLOv3-tiny, 16 for YOLOv3-tiny-3l).
   virtual std::vector<ConvBlock> convsInDarknetOrder() const = 0;
 
   const ModelSpec& spec() const { return spec_; }
-  /// Output strides, ascending: {8, 16, 32} or {16, 32}.
+  /// Output strides, ascending: {8, 16, 32} or (yolov3-tiny) {16, 32}.
   const std::vector<int>& strides() const { return strides_; }
   /// Anchors per scale in network-input pixels, same order as strides().
   const std::vector<ScaleAnchors>& anchors() const { return anchors_; }

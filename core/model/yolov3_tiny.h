@@ -1,5 +1,6 @@
 #pragma once
-// YOLOv3-tiny: the 13 convs of Darknet's yolov3-tiny.cfg, heads at strides 16 and 32.
+// YOLOv3-tiny: the 13 convs of Darknet's yolov3-tiny.cfg, heads at strides 16 and 32; and
+// YOLOv3-tiny-3l (yolov3-tiny_3l.cfg): the same 13 plus 3 for a head at stride 8.
 
 #include <vector>
 
@@ -16,7 +17,8 @@ namespace yolo::model {
 /// [B, C, H, W] -> [B, C, H, W].
 torch::Tensor darknetMaxPoolStride1(const torch::Tensor& x);
 
-/// forward: see YoloNetImpl::forward; returns {stride 16, stride 32} outputs.
+/// forward: see YoloNetImpl::forward; returns {stride 16, stride 32} outputs, or
+/// {stride 8, stride 16, stride 32} for "yolov3-tiny-3l".
 class YoloV3TinyImpl : public YoloNetImpl {
  public:
   explicit YoloV3TinyImpl(const ModelSpec& spec);
@@ -32,7 +34,11 @@ class YoloV3TinyImpl : public YoloNetImpl {
   ConvBlock pre32_{nullptr}, out32_{nullptr};
   ConvBlock lateral_{nullptr};  // 1x1 256 -> 128 before the upsample
   ConvBlock pre16_{nullptr}, out16_{nullptr};
-  std::vector<ConvBlock> convs_;  // all 13, Darknet order
+  // yolov3-tiny-3l only: 1x1 256 -> 128 on head16's 3x3 output, upsampled and joined with
+  // backbone conv 3 (128 channels, stride 8).
+  ConvBlock lateral8_{nullptr};
+  ConvBlock pre8_{nullptr}, out8_{nullptr};
+  std::vector<ConvBlock> convs_;  // all 13 (16), Darknet order
 };
 
 TORCH_MODULE(YoloV3Tiny);

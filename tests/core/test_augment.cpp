@@ -110,6 +110,25 @@ TEST_F(Augment, StrokeWidthThickensAndThinsInProportionToTheBox) {
   EXPECT_TRUE(sawThinner);
 }
 
+TEST_F(Augment, FractionalStrokeWidthOnSmallDigitsIsNotRoundedToWholePixels) {
+  // A 14 px "digit": a 2 px ring, dark on white.
+  cv::Mat page(14, 14, CV_8UC1, cv::Scalar::all(255));
+  cv::circle(page, {7, 7}, 4, cv::Scalar::all(0), 2);
+  const cv::Rect all(0, 0, 14, 14);
+  auto ink = [&](float radius) {  // total darkness: partly covered edge pixels count in part
+    cv::Mat image = page.clone();
+    changeStrokeWidth(image, all, radius, /*paper=*/255);
+    return cv::sum(cv::Scalar::all(255) - image)[0];
+  };
+  const double none = ink(0.f), half = ink(0.5f), one = ink(1.f);
+  EXPECT_EQ(ink(0.1f), none) << "a radius under 1/8 px does nothing";
+  // Half a pixel thickens, by less than a whole pixel does (rounding would make them equal).
+  EXPECT_GT(half, none * 1.1);
+  EXPECT_LT(half, none + 0.8 * (one - none));
+  EXPECT_GT(ink(-0.5f), 0.0) << "thinning by half a pixel keeps the stroke";
+  EXPECT_LT(ink(-0.5f), none);
+}
+
 TEST_F(Augment, SharpenStrokesGivesCrispEdgesAndKeepsPaperAndInk) {
   // A soft stroke, as an upscaled scan has: a 12 px bar of ink 30 on paper 220, blurred.
   cv::Mat page(100, 200, CV_8UC1, cv::Scalar(220));

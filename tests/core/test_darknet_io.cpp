@@ -174,12 +174,16 @@ TEST_F(DarknetIo, OpenCvReadsOurTinyAndComputesTheSameHeads) {
   expectOpenCvMatches("yolov3-tiny", 7, 320, {15, 22}, dir.path());
 }
 
+TEST_F(DarknetIo, OpenCvReadsOurTiny3lAndComputesTheSameHeads) {
+  expectOpenCvMatches("yolov3-tiny-3l", 7, 320, {15, 22, 29}, dir.path());
+}
+
 TEST_F(DarknetIo, OpenCvReadsOurYoloV3AndComputesTheSameHeads) {
   expectOpenCvMatches("yolov3", 3, 256, {81, 93, 105}, dir.path());
 }
 
 TEST_F(DarknetIo, RoundTripGivesIdenticalOutputs) {
-  for (const std::string arch : {"yolov3-tiny", "yolov3"}) {
+  for (const std::string& arch : architectureNames()) {
     auto a = randomModel(arch, 5, 128);
     saveDarknet(*a, names(5), dir.path(), arch);
     const DarknetCfg cfg = readDarknetCfg(dir.path() / (arch + ".cfg"));

@@ -166,9 +166,10 @@ TEST_F(InferenceSpeedups, OneDnnNetworkGivesTheSameRawOutputs) {
   if (!infer::oneDnnNetworkAvailable())
     GTEST_SKIP() << "no oneDNN network (built without it, or YOLO_ONEDNN_NETWORK=0)";
   // YOLOv3 covers the in-place residual adds and three heads; tiny the stride-1 max-pool
-  // (padded right and bottom) and two heads. Both: concat of an upsampled route.
+  // (padded right and bottom) and two heads; tiny-3l a route back from a head's conv. All:
+  // concat of an upsampled route.
   for (const auto& [architecture, size] : std::vector<std::pair<std::string, int>>{
-           {"yolov3-tiny", 128}, {"yolov3-tiny", 160}, {"yolov3", 96}}) {
+           {"yolov3-tiny", 128}, {"yolov3-tiny", 160}, {"yolov3-tiny-3l", 128}, {"yolov3", 96}}) {
     SCOPED_TRACE(architecture + " at " + std::to_string(size));
     auto net = calibratedNet(architecture, size);
     net->eval();
@@ -275,8 +276,8 @@ TEST_F(InferenceSpeedups, DetectorGivesTheDetectionsOfTheUnfoldedPipeline) {
 }
 
 TEST_F(InferenceSpeedups, TorchScriptExportMatchesNetworkDecodeAndNms) {
-  for (const auto& [architecture, size] :
-       std::vector<std::pair<std::string, int>>{{"yolov3-tiny", 128}, {"yolov3", 96}}) {
+  for (const auto& [architecture, size] : std::vector<std::pair<std::string, int>>{
+           {"yolov3-tiny", 128}, {"yolov3-tiny-3l", 128}, {"yolov3", 96}}) {
     SCOPED_TRACE(architecture);
     auto net = calibratedNet(architecture, size);
     const std::vector<std::string> names{"a", "b", "c"};

@@ -53,6 +53,12 @@ TEST(ModelSpecTest, DefaultsAndValidation) {
   EXPECT_EQ(anchorsOf(spec).size(), 2u);
   EXPECT_EQ(strides("yolov3-tiny"), (std::vector<int>{16, 32}));
   EXPECT_EQ(strides("yolov3"), (std::vector<int>{8, 16, 32}));
+  EXPECT_EQ(strides("yolov3-tiny-3l"), (std::vector<int>{8, 16, 32}));
+  EXPECT_EQ(defaultAnchors("yolov3-tiny-3l").size(), 3u);
+  spec.architecture = "yolov3-tiny-2l";
+  EXPECT_NE(validateModelSpec(spec).find("yolov3-tiny-3l"), std::string::npos)
+      << "the message lists the known architectures";
+  spec.architecture = "yolov3-tiny";
 
   spec.anchors = defaultAnchors("yolov3");  // 3 scales on a 2-scale net
   EXPECT_NE(validateModelSpec(spec).find("3 scales"), std::string::npos);
@@ -108,6 +114,16 @@ TEST_F(Models, YoloV3OutputShapes) {
 TEST_F(Models, TinyOutputShapes) {
   for (int classes : {10, 80})
     for (int size : {320, 416}) expectOutputShapes("yolov3-tiny", classes, size);
+}
+
+TEST_F(Models, Tiny3lAddsAStride8HeadToTiny) {
+  expectOutputShapes("yolov3-tiny-3l", 10, 416);
+  auto tiny = createModel(makeModelSpec("yolov3-tiny", 10));
+  auto tiny3l = createModel(makeModelSpec("yolov3-tiny-3l", 10));
+  EXPECT_EQ(tiny3l->convsInDarknetOrder().size(), 16u);
+  // yolov3-tiny_3l.cfg adds 1x1 256->128, 3x3 256->128 (+BN) and 1x1 128->45 (+bias).
+  const int64_t added = (256 * 128 + 2 * 128) + (256 * 128 * 9 + 2 * 128) + (128 * 45 + 45);
+  EXPECT_EQ(trainableParameters(*tiny3l) - trainableParameters(*tiny), added);
 }
 
 TEST_F(Models, NonSquareInputAndBadInput) {
@@ -211,7 +227,7 @@ TEST_F(Models, TutorialInitIsNormalWithZeroBias) {
 }
 
 TEST_F(Models, OutputPriorSetsObjectnessAndClassBiasesOnly) {
-  for (const std::string arch : {"yolov3-tiny", "yolov3"}) {
+  for (const std::string& arch : architectureNames()) {
     ModelSpec spec = makeModelSpec(arch, 3);
     spec.init = "kaiming";
     spec.outputPrior = 0.01f;
@@ -239,7 +255,7 @@ TEST_F(Models, OutputPriorSetsObjectnessAndClassBiasesOnly) {
 }
 
 TEST_F(Models, GradientsReachEveryParameter) {
-  for (const std::string architecture : {"yolov3-tiny", "yolov3"}) {
+  for (const std::string& architecture : architectureNames()) {
     SCOPED_TRACE(architecture);
     auto model = createModel(makeModelSpec(architecture, 10, 64));
     model->train();

@@ -19,7 +19,7 @@ TEST(RunConfig, PresetsMatchTheirDocumentedSettings) {
   EXPECT_DOUBLE_EQ(tutorial.warmupEpochs, 2);
   EXPECT_EQ(tutorial.model.anchors.size(), 3u);
   const RunConfig fast = preset("cpu-fast");
-  EXPECT_EQ(fast.model.architecture, "yolov3-tiny");
+  EXPECT_EQ(fast.model.architecture, "yolov3-tiny-3l");
   EXPECT_THROW(preset("nope"), std::invalid_argument);
 }
 
@@ -61,7 +61,7 @@ TEST(RunConfig, JsonRoundTripAndOldFilesLoadWithDefaults) {
   EXPECT_EQ(back.batchSize, 3);
   EXPECT_TRUE(back.augment.horizontalFlip);
   EXPECT_EQ(back.checkpoints.bestBy, "map50");
-  EXPECT_EQ(back.model.architecture, "yolov3-tiny");
+  EXPECT_EQ(back.model.architecture, "yolov3-tiny-3l");
 
   yolo::writeTextAtomically(dir.path() / "old.json", R"({"batch_size": 7})");
   const RunConfig old = loadRunConfig(dir.path() / "old.json");

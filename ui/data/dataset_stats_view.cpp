@@ -19,7 +19,8 @@ DatasetStatsView::DatasetStatsView(QWidget* parent) : QWidget(parent) {
   row->addWidget(new QLabel(tr("Anchors of:")));
   architecture_ = new QComboBox;
   architecture_->setObjectName(QStringLiteral("statsArchitecture"));
-  architecture_->addItems({QStringLiteral("yolov3"), QStringLiteral("yolov3-tiny")});
+  for (const std::string& name : model::architectureNames())
+    architecture_->addItem(QString::fromStdString(name));
   connect(architecture_, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
   row->addWidget(architecture_);
   row->addStretch(1);

@@ -22,7 +22,7 @@ class DatasetStatsView : public QWidget {
   explicit DatasetStatsView(QWidget* parent = nullptr);
 
   void setDataset(std::shared_ptr<const LoadedDataset> dataset);
-  /// "yolov3" or "yolov3-tiny": whose default anchors are drawn.
+  /// One of model::architectureNames(): whose default anchors are drawn.
   void setArchitecture(const QString& architecture);
   QString summaryText() const;
 

@@ -195,7 +195,8 @@ QWidget* RunConfigForm::buildBasic() {
 
   architecture_ = new QComboBox;
   architecture_->setObjectName(QStringLiteral("architecture"));
-  architecture_->addItems({QStringLiteral("yolov3"), QStringLiteral("yolov3-tiny")});
+  for (const std::string& name : model::architectureNames())
+    architecture_->addItem(QString::fromStdString(name));
   form->addRow(tr("&Model:"), architecture_);
   inputSize_ = spin(32, 1024, 32);
   inputSize_->setObjectName(QStringLiteral("inputSize"));
