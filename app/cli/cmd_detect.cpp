@@ -37,7 +37,7 @@ struct DetectCliOptions {
   float score = 0.3f;
   float iou = 0.45f;
   bool softNms = false;
-  float otherClassCover = infer::kOneLabelPerObjectCover;
+  float insideCover = infer::kOneLabelPerObjectCover;
   int maxDetections = 100;
   int threads = 0;
   bool json = false;
@@ -217,7 +217,7 @@ void runDetect(const DetectCliOptions& o) {
   options.scoreThreshold = o.score;
   options.iouThreshold = o.iou;
   options.softNms = o.softNms;
-  options.otherClassCover = o.otherClassCover;
+  options.insideCover = o.insideCover;
   options.maxDetections = o.maxDetections;
 
   if (!o.video.empty()) {
@@ -289,9 +289,9 @@ void addDetectCommand(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--iou", o->iou, "NMS IoU threshold (default 0.45)")->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--soft-nms", o->softNms, "Gaussian soft-NMS (sigma 0.3) instead of hard NMS");
-  cmd->add_option("--other-class-cover", o->otherClassCover,
-                  "Drop a box more than this share inside a better box of another class: one "
-                  "label per object (default 0.8; 1 = off, per-class NMS only, as eval)")
+  cmd->add_option("--inside-cover", o->insideCover,
+                  "Drop a box more than this share inside a better box (of any class): one "
+                  "box per object (default 0.8; 1 = off, per-class NMS only, as eval)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-det", o->maxDetections, "At most N detections per image (default 100)")
       ->check(CLI::NonNegativeNumber);

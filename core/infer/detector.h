@@ -20,8 +20,8 @@ struct Detection {
   std::string className;
 };
 
-/// otherClassCover of the Detect view and `yolo-cli detect`: a box four-fifths inside a
-/// better box of another class is a fragment or a second reading of the same digit.
+/// insideCover of the Detect view and `yolo-cli detect`: a box four-fifths inside a better
+/// box is a fragment or a second reading of the same digit.
 inline constexpr float kOneLabelPerObjectCover = 0.8f;
 
 /// Post-processing settings; changing them never needs the network again (see refilter).
@@ -31,10 +31,10 @@ struct DetectOptions {
   bool softNms = false;        ///< Gaussian soft-NMS instead of hard NMS
   float softNmsSigma = 0.3f;
   /// After NMS, drop a box covered more than this (intersection / its area) by a
-  /// higher-scoring box of another class (dropCoveredByOtherClass, core/infer/nms.h). 1 = off:
+  /// higher-scoring box of any class (dropBoxesInsideBetterOnes, core/infer/nms.h). 1 = off:
   /// per-class NMS only, as the tutorial, the mAP evaluation and the exports do. The Detect
   /// view and `yolo-cli detect` use kOneLabelPerObjectCover.
-  float otherClassCover = 1.f;
+  float insideCover = 1.f;
   int maxDetections = 100;  ///< <= 0: no cap
   /// Boxes whose scale sqrt(w * h), in image pixels, is not strictly inside
   /// (minBoxScale, maxBoxScale) are dropped (the tutorial's valid_scale = [0, inf]).

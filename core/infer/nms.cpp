@@ -99,11 +99,11 @@ torch::Tensor nmsPerClass(const torch::Tensor& boxes, const torch::Tensor& score
   return torch::tensor(keep, torch::kLong).view({static_cast<int64_t>(keep.size())});
 }
 
-torch::Tensor dropCoveredByOtherClass(const torch::Tensor& boxes, const torch::Tensor& scores,
-                                      const torch::Tensor& classes, float cover) {
-  const Inputs in = checkedInputs(boxes, scores, classes, "dropCoveredByOtherClass");
+torch::Tensor dropBoxesInsideBetterOnes(const torch::Tensor& boxes, const torch::Tensor& scores,
+                                        float cover) {
+  const torch::Tensor oneClass = torch::zeros({boxes.dim() > 0 ? boxes.size(0) : 0}, torch::kLong);
+  const Inputs in = checkedInputs(boxes, scores, oneClass, "dropBoxesInsideBetterOnes");
   const float* b = in.boxes.data_ptr<float>();
-  const int64_t* c = in.classes.data_ptr<int64_t>();
   auto coveredShare = [](const float* box, const float* by) {
     const float area = boxArea(box);
     return area > 0.f ? intersectionArea(box, by) / area : 0.f;
@@ -111,7 +111,7 @@ torch::Tensor dropCoveredByOtherClass(const torch::Tensor& boxes, const torch::T
   std::vector<int64_t> keep;
   for (int64_t i : byScore(in)) {
     const bool covered = std::any_of(keep.begin(), keep.end(), [&](int64_t k) {
-      return c[k] != c[i] && coveredShare(b + 4 * i, b + 4 * k) > cover;
+      return coveredShare(b + 4 * i, b + 4 * k) > cover;
     });
     if (!covered) keep.push_back(i);
   }

@@ -20,13 +20,15 @@ float boxIou(const float* a, const float* b);
 torch::Tensor nmsPerClass(const torch::Tensor& boxes, const torch::Tensor& scores,
                           const torch::Tensor& classes, float iouThreshold);
 
-/// One label per object, after per-class NMS: a box is dropped when a higher-scoring kept box
-/// of *another* class covers more than `cover` of it (intersection / the box's own area).
-/// A stroke of a large 7 read as a 1, or the same digit read as two classes, is one object;
-/// digits side by side overlap little. `cover` >= 1 keeps everything. Same tensor
-/// conventions as nmsPerClass(); kept indices by descending score.
-torch::Tensor dropCoveredByOtherClass(const torch::Tensor& boxes, const torch::Tensor& scores,
-                                      const torch::Tensor& classes, float cover);
+/// One box per object, after per-class NMS: a box is dropped when a higher-scoring kept box,
+/// of any class, covers more than `cover` of it (intersection / the box's own area). A
+/// stroke of a large 7 read as a 1, the same digit read as two classes, or a second box of
+/// the same class nested inside the first (which per-class NMS keeps: their IoU is the
+/// small box's share of the large one) is one object; digits side by side overlap little.
+/// `cover` >= 1 keeps everything. Same tensor conventions as nmsPerClass(); kept indices by
+/// descending score.
+torch::Tensor dropBoxesInsideBetterOnes(const torch::Tensor& boxes, const torch::Tensor& scores,
+                                        float cover);
 
 struct SoftNmsResult {
   torch::Tensor indices;  ///< int64 [K] into the inputs, CPU, by descending decayed score

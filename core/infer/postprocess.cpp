@@ -81,10 +81,9 @@ DetectionTensors postprocess(const torch::Tensor& candidates, const LetterboxGeo
     out.scores = scores.index({order});
     out.classes = classes.index({order});
   }
-  if (options.otherClassCover < 1.f && out.size() > 1) {
-    const auto kept =
-        dropCoveredByOtherClass(out.boxes, out.scores, out.classes, options.otherClassCover)
-            .to(out.boxes.device());
+  if (options.insideCover < 1.f && out.size() > 1) {
+    const auto kept = dropBoxesInsideBetterOnes(out.boxes, out.scores, options.insideCover)
+                          .to(out.boxes.device());
     out.boxes = out.boxes.index({kept});
     out.scores = out.scores.index({kept});
     out.classes = out.classes.index({kept});

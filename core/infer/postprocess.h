@@ -42,7 +42,7 @@ struct DetectionTensors {
 ///   4. score = objectness x best class probability, kept when > scoreThreshold
 ///   5. per-class hard NMS (IoU > iouThreshold suppresses) or Gaussian soft-NMS (decayed
 ///      scores re-thresholded at scoreThreshold)
-///   6. with otherClassCover < 1, boxes covered by a better box of another class dropped
+///   6. with insideCover < 1, boxes covered by a better box (of any class) dropped
 ///   7. at most maxDetections (<= 0: no cap), the best first
 DetectionTensors postprocess(const torch::Tensor& candidates, const LetterboxGeometry& geometry,
                              int sourceWidth, int sourceHeight, const DetectOptions& options);

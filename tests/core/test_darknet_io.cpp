@@ -353,6 +353,8 @@ TEST_F(DarknetIo, TrainerStartsFromDarknetWeightsWithTheBackboneFrozen) {
   saveDarknetWeights(*coco, data / "coco.weights");
 
   yolo::train::RunConfig c = yolo::train::preset("cpu-fast");
+  c.model.architecture = "yolov3-tiny";  // the COCO weights' model
+  c.model.anchors = defaultAnchors("yolov3-tiny");
   c.trainAnnotations = (data / "train.txt").string();
   c.classesFile = (data / "names.txt").string();
   c.model.numClasses = 2;

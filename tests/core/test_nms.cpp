@@ -141,11 +141,11 @@ TEST_F(Nms, GaussianSoftNmsHandComputed) {
   EXPECT_EQ(toVector(stricter.indices), (std::vector<int64_t>{0, 2, 3}));
 }
 
-TEST_F(Nms, OneLabelPerObjectDropsBoxesInsideABetterBoxOfAnotherClass) {
+TEST_F(Nms, OneBoxPerObjectDropsBoxesInsideABetterBoxOfAnyClass) {
   // Visited by score: a stroke of a drawn 7 read as a 1 (0.95), the 7 (0.9, 60% inside the
   // 1's box), a 2 beside it (0.8, 10% inside either), the same 7 read as a 1 again (0.5,
-  // wholly inside the 7), and a small 7 inside the 7 (0.4; same class, so only the 1 counts:
-  // two thirds inside it).
+  // wholly inside the 7, 60% inside the first 1), and a second, nested 7 (0.4: wholly inside
+  // the 7, two thirds inside the first 1), which per-class NMS keeps (IoU 0.3 with the 7).
   const auto boxes = torch::tensor({{100.f, 100.f, 200.f, 260.f},    // 0: 7, 0.9
                                     {140.f, 100.f, 200.f, 260.f},    // 1: 1, 0.95
                                     {100.f, 116.f, 200.f, 260.f},    // 2: 1, 0.5
@@ -154,12 +154,15 @@ TEST_F(Nms, OneLabelPerObjectDropsBoxesInsideABetterBoxOfAnotherClass) {
   const auto scores = torch::tensor({0.9f, 0.95f, 0.5f, 0.8f, 0.4f});
   const auto classes = torch::tensor({7, 1, 1, 2, 7}, torch::kLong);
   auto kept = [&](float cover) {
-    const auto k = dropCoveredByOtherClass(boxes, scores, classes, cover);
+    const auto k = dropBoxesInsideBetterOnes(boxes, scores, cover);
     return std::vector<int64_t>(k.data_ptr<int64_t>(), k.data_ptr<int64_t>() + k.size(0));
   };
-  EXPECT_EQ(kept(0.8f), (std::vector<int64_t>{1, 0, 3, 4}));  // only box 2 (wholly inside)
-  EXPECT_EQ(kept(0.6f), (std::vector<int64_t>{1, 0, 3}));     // 0.6 is not above 0.6
-  // At 0.5 the 7 falls to the 1, and box 2 then has no other-class box around it.
-  EXPECT_EQ(kept(0.5f), (std::vector<int64_t>{1, 3, 2}));
+  EXPECT_EQ(kept(0.8f), (std::vector<int64_t>{1, 0, 3}));  // boxes 2 and 4, wholly inside
+  EXPECT_EQ(kept(0.6f), (std::vector<int64_t>{1, 0, 3}));  // 0.6 is not above 0.6
+  // At 0.5 the 7 falls to the 1, and boxes 2 and 4 (more than half inside the 1) with it.
+  EXPECT_EQ(kept(0.5f), (std::vector<int64_t>{1, 3}));
+  // Per-class NMS drops box 2 (IoU 0.56 with box 1) but keeps the nested 7 (IoU 0.3).
+  EXPECT_EQ(toVector(nmsPerClass(boxes, scores, classes, 0.45f)),
+            (std::vector<int64_t>{1, 0, 3, 4}));
   EXPECT_EQ(kept(1.f), (std::vector<int64_t>{1, 0, 3, 2, 4}));
 }

@@ -228,8 +228,8 @@ QWidget* DetectView::buildToolbar() {
   oneLabel_ = new QCheckBox(tr("One &label per object"));
   oneLabel_->setObjectName(QStringLiteral("oneLabelPerObject"));
   oneLabel_->setToolTip(
-      tr("Hide a box that lies mostly inside a better box of another class "
-         "(a stroke of a digit read as another digit)"));
+      tr("Hide a box that lies mostly inside a better box (a stroke of a digit read as "
+         "another digit, or a second box nested in the first)"));
   connect(oneLabel_, &QCheckBox::toggled, this, &DetectView::onSettingsChanged);
   sliders->addWidget(oneLabel_);
   rows->addLayout(sliders);

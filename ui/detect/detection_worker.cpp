@@ -13,7 +13,7 @@ infer::DetectOptions toDetectOptions(const DetectSettings& s) {
   infer::DetectOptions o;
   o.scoreThreshold = s.scoreThreshold;
   o.iouThreshold = s.iouThreshold;
-  o.otherClassCover = s.oneLabelPerObject ? infer::kOneLabelPerObjectCover : 1.f;
+  o.insideCover = s.oneLabelPerObject ? infer::kOneLabelPerObjectCover : 1.f;
   return o;
 }
 

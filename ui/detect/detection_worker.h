@@ -22,8 +22,8 @@ namespace yolo::ui {
 struct DetectSettings {
   float scoreThreshold = 0.3f;
   float iouThreshold = 0.45f;
-  /// Drop a box mostly inside a better box of another class (infer::kOneLabelPerObjectCover):
-  /// a drawn 7 is one 7, not a 7 and the 1 its stroke also looks like.
+  /// Drop a box mostly inside a better box (infer::kOneLabelPerObjectCover): a drawn 7 is one
+  /// 7, not a 7 and the 1 its stroke also looks like, nor two nested 7s.
   bool oneLabelPerObject = true;
 };
 
