@@ -48,6 +48,13 @@ void YoloNetImpl::checkInput(const torch::Tensor& images) const {
               images.dtype());
 }
 
+torch::Tensor darknetUpsample2x(const torch::Tensor& x) {
+  namespace F = torch::nn::functional;
+  return F::interpolate(x, F::InterpolateFuncOptions()
+                               .size(std::vector<int64_t>{x.size(2) * 2, x.size(3) * 2})
+                               .mode(torch::kNearest));
+}
+
 std::shared_ptr<YoloNetImpl> createModel(const ModelSpec& spec) {
   const std::string error = validateModelSpec(spec);
   TORCH_CHECK(error.empty(), "invalid model spec: ", error);

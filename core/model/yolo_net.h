@@ -49,6 +49,10 @@ class YoloNetImpl : public torch::nn::Module {
   std::vector<ScaleAnchors> anchors_;
 };
 
+/// Darknet's [upsample] stride=2, the heads' path from a coarse map to the next finer one:
+/// nearest neighbour, [B, C, H, W] -> [B, C, 2H, 2W].
+torch::Tensor darknetUpsample2x(const torch::Tensor& x);
+
 /// Builds the network `spec` describes. Throws c10::Error when validateModelSpec() fails.
 std::shared_ptr<YoloNetImpl> createModel(const ModelSpec& spec);
 

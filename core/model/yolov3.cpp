@@ -6,17 +6,6 @@
 
 namespace yolo::model {
 
-namespace {
-
-torch::Tensor upsample2x(const torch::Tensor& x) {
-  namespace F = torch::nn::functional;
-  return F::interpolate(x, F::InterpolateFuncOptions()
-                               .size(std::vector<int64_t>{x.size(2) * 2, x.size(3) * 2})
-                               .mode(torch::kNearest));
-}
-
-}  // namespace
-
 YoloV3Impl::YoloV3Impl(const ModelSpec& spec) : YoloNetImpl(spec) {
   TORCH_CHECK(spec.architecture == "yolov3", "YoloV3 built from a \"", spec.architecture,
               "\" spec");
@@ -61,11 +50,12 @@ std::vector<torch::Tensor> YoloV3Impl::forward(torch::Tensor images) {
   const torch::Tensor route32 = runBody(s32_, features.stride32);
   torch::Tensor out32 = s32_.out->forward(s32_.pre->forward(route32));
 
-  torch::Tensor x = torch::cat({upsample2x(s32_.lateral->forward(route32)), features.stride16}, 1);
+  torch::Tensor x =
+      torch::cat({darknetUpsample2x(s32_.lateral->forward(route32)), features.stride16}, 1);
   const torch::Tensor route16 = runBody(s16_, x);
   torch::Tensor out16 = s16_.out->forward(s16_.pre->forward(route16));
 
-  x = torch::cat({upsample2x(s16_.lateral->forward(route16)), features.stride8}, 1);
+  x = torch::cat({darknetUpsample2x(s16_.lateral->forward(route16)), features.stride8}, 1);
   torch::Tensor out8 = s8_.out->forward(s8_.pre->forward(runBody(s8_, x)));
 
   return {out8, out16, out32};

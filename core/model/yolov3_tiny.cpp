@@ -13,18 +13,6 @@ torch::Tensor darknetMaxPoolStride1(const torch::Tensor& x) {
   return maxPool2x2Stride1Replicate(x);
 }
 
-namespace {
-
-/// Darknet's [upsample] stride=2: nearest neighbour, H x W -> 2H x 2W.
-torch::Tensor upsample2x(const torch::Tensor& x) {
-  namespace F = torch::nn::functional;
-  return F::interpolate(x, F::InterpolateFuncOptions()
-                               .size(std::vector<int64_t>{x.size(2) * 2, x.size(3) * 2})
-                               .mode(torch::kNearest));
-}
-
-}  // namespace
-
 YoloV3TinyImpl::YoloV3TinyImpl(const ModelSpec& spec) : YoloNetImpl(spec) {
   TORCH_CHECK(spec.architecture == "yolov3-tiny" || spec.architecture == "yolov3-tiny-3l",
               "YoloV3Tiny built from a \"", spec.architecture, "\" spec");
@@ -74,11 +62,11 @@ std::vector<torch::Tensor> YoloV3TinyImpl::forward(torch::Tensor images) {
   torch::Tensor out32 = out32_->forward(pre32_->forward(route));
 
   const torch::Tensor head16 =
-      pre16_->forward(torch::cat({upsample2x(lateral_->forward(route)), skip16}, 1));
+      pre16_->forward(torch::cat({darknetUpsample2x(lateral_->forward(route)), skip16}, 1));
   torch::Tensor out16 = out16_->forward(head16);
   if (!out8_) return {out16, out32};
   const torch::Tensor head8 =
-      pre8_->forward(torch::cat({upsample2x(lateral8_->forward(head16)), skip8}, 1));
+      pre8_->forward(torch::cat({darknetUpsample2x(lateral8_->forward(head16)), skip8}, 1));
   return {out8_->forward(head8), out16, out32};
 }
 

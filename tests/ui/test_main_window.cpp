@@ -4,8 +4,8 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDir>
-#include <QFile>
 #include <QDropEvent>
+#include <QFile>
 #include <QImage>
 #include <QLabel>
 #include <QMenuBar>
@@ -25,6 +25,7 @@
 #include "ui/common/box_image_view.h"
 #include "ui/data/data_view.h"
 #include "ui/detect/detect_view.h"
+#include "ui/detect/detection_worker.h"
 #include "ui/main_window.h"
 #include "ui/train/run_config_form.h"
 #include "ui/train/train_view.h"
@@ -40,8 +41,7 @@ QAction* actionWithShortcut(QWidget* window, const QKeySequence& keys) {
   return nullptr;
 }
 
-QString writeImage(const QTemporaryDir& dir, const QString& name, int width = 64,
-                   int height = 48) {
+QString writeImage(const QTemporaryDir& dir, const QString& name, int width = 64, int height = 48) {
   QImage image(width, height, QImage::Format_RGB32);
   image.fill(Qt::white);
   const QString path = dir.filePath(name);
@@ -140,10 +140,8 @@ class TestMainWindow : public QObject {
     QCOMPARE(window.views()->currentIndex(), static_cast<int>(MainWindow::kDetect));
     QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 60000);
 
-    // What the core Detector finds in the same file with the view's thresholds.
-    yolo::infer::DetectOptions options;
-    options.scoreThreshold = detect->settings().scoreThreshold;
-    options.iouThreshold = detect->settings().iouThreshold;
+    // What the core Detector finds in the same file with the view's settings.
+    const yolo::infer::DetectOptions options = yolo::ui::toDetectOptions(detect->settings());
     const auto expected = yolo::infer::Detector::load(checkpoint.toStdString(), "cpu")
                               ->detect(yolo::infer::readImageOrThrow(image.toStdString()), options);
     QVERIFY(!expected.empty());
@@ -244,10 +242,11 @@ class TestMainWindow : public QObject {
     again.showView(MainWindow::kDetect);
     auto* info = again.detectView()->findChild<QLabel*>(QStringLiteral("modelInfo"));
     QVERIFY(info);
-    QTRY_VERIFY2_WITH_TIMEOUT(again.detectView()->modelReady(),
-                              qPrintable(info->text() + QStringLiteral(" | saved: ") +
-                                         QSettings().value(QStringLiteral("detect/model")).toString()),
-                              30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        again.detectView()->modelReady(),
+        qPrintable(info->text() + QStringLiteral(" | saved: ") +
+                   QSettings().value(QStringLiteral("detect/model")).toString()),
+        30000);
     auto* models = again.detectView()->findChild<QComboBox*>(QStringLiteral("model"));
     QVERIFY(models);
     QCOMPARE(models->currentData(Qt::UserRole + 1).toString(), checkpoint);
