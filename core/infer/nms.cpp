@@ -18,21 +18,24 @@ struct Inputs {
   torch::Tensor classes;  // [N] int64 CPU contiguous
 };
 
+/// `classes` may be undefined (a step that looks at boxes and scores only); it then stays so.
 Inputs checkedInputs(const torch::Tensor& boxes, const torch::Tensor& scores,
                      const torch::Tensor& classes, const char* what) {
   TORCH_CHECK(boxes.dim() == 2 && boxes.size(1) == 4, what, " expects boxes [N, 4], got ",
               boxes.sizes());
   TORCH_CHECK(scores.dim() == 1 && scores.size(0) == boxes.size(0), what, " expects scores [",
               boxes.size(0), "], got ", scores.sizes());
-  TORCH_CHECK(classes.dim() == 1 && classes.size(0) == boxes.size(0), what, " expects classes [",
-              boxes.size(0), "], got ", classes.sizes());
-  TORCH_CHECK(!classes.is_floating_point(), what, " expects integer classes, got ",
-              classes.dtype());
+  if (classes.defined()) {
+    TORCH_CHECK(classes.dim() == 1 && classes.size(0) == boxes.size(0), what, " expects classes [",
+                boxes.size(0), "], got ", classes.sizes());
+    TORCH_CHECK(!classes.is_floating_point(), what, " expects integer classes, got ",
+                classes.dtype());
+  }
   // Candidates after the score threshold number in the hundreds: a CPU loop beats launching
   // GPU kernels per box.
   return {boxes.to(torch::kCPU, torch::kFloat).contiguous(),
           scores.to(torch::kCPU, torch::kFloat).contiguous(),
-          classes.to(torch::kCPU, torch::kLong).contiguous()};
+          classes.defined() ? classes.to(torch::kCPU, torch::kLong).contiguous() : classes};
 }
 
 /// Indices sorted by descending score, ties by index.
@@ -101,8 +104,7 @@ torch::Tensor nmsPerClass(const torch::Tensor& boxes, const torch::Tensor& score
 
 torch::Tensor dropBoxesInsideBetterOnes(const torch::Tensor& boxes, const torch::Tensor& scores,
                                         float cover) {
-  const torch::Tensor oneClass = torch::zeros({boxes.dim() > 0 ? boxes.size(0) : 0}, torch::kLong);
-  const Inputs in = checkedInputs(boxes, scores, oneClass, "dropBoxesInsideBetterOnes");
+  const Inputs in = checkedInputs(boxes, scores, torch::Tensor(), "dropBoxesInsideBetterOnes");
   const float* b = in.boxes.data_ptr<float>();
   auto coveredShare = [](const float* box, const float* by) {
     const float area = boxArea(box);

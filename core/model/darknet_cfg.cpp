@@ -1,5 +1,6 @@
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -263,20 +264,21 @@ DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source) {
     layers.push_back(l);
   }
 
-  int convs = 0;
-  for (const auto& l : layers) convs += l.type == "convolutional";
-  std::string architecture;
-  if (convs == 75)
-    architecture = "yolov3";
-  else if (convs == 13)
-    architecture = "yolov3-tiny";
-  else if (convs == 16)
-    architecture = "yolov3-tiny-3l";
-  else
+  // The architecture is the one with as many convs (75, 13 and 16: each has its own count).
+  auto countConvs = [](const std::vector<DarknetLayer>& list) {
+    return static_cast<int>(std::count_if(
+        list.begin(), list.end(), [](const DarknetLayer& l) { return l.type == "convolutional"; }));
+  };
+  const int convs = countConvs(layers);
+  std::string architecture, known;
+  for (const std::string& name : architectureNames()) {
+    const int n = countConvs(darknetLayers(name, 3 * (5 + 1)));
+    if (n == convs) architecture = name;
+    known += (known.empty() ? "" : ", ") + std::to_string(n) + " (" + name + ")";
+  }
+  if (architecture.empty())
     fail(source, 0,
-         "found " + std::to_string(convs) +
-             " [convolutional] sections, expected 75 (yolov3), 13 (yolov3-tiny) or 16 "
-             "(yolov3-tiny-3l)");
+         "found " + std::to_string(convs) + " [convolutional] sections, expected " + known);
   if (classes < 1) fail(source, 0, "no [yolo] section with classes >= 1");
 
   const std::vector<DarknetLayer> expected = darknetLayers(architecture, 3 * (5 + classes));
