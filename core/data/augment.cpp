@@ -13,6 +13,10 @@ namespace {
 
 bool coinFlip(std::mt19937_64& rng) { return std::uniform_int_distribution<int>(0, 1)(rng) == 1; }
 
+bool chance(std::mt19937_64& rng, float probability) {
+  return std::bernoulli_distribution(std::clamp(probability, 0.f, 1.f))(rng);
+}
+
 float uniform(std::mt19937_64& rng, float lo, float hi) {
   return hi <= lo ? lo : std::uniform_real_distribution<float>(lo, hi)(rng);
 }
@@ -169,7 +173,9 @@ void augment(cv::Mat& image, std::vector<Box>& boxes, const AugmentSwitches& swi
   // Draw every coin even when a transform is off, so switching one transform does not
   // change the random stream of the others.
   const bool flip = coinFlip(rng), crop = coinFlip(rng), translate = coinFlip(rng);
-  const bool zoom = coinFlip(rng), stroke = coinFlip(rng), photometric = coinFlip(rng);
+  const float share = switches.robustShare;
+  const bool zoom = chance(rng, share), stroke = chance(rng, share);
+  const bool photometric = chance(rng, share);
   if (switches.horizontalFlip && flip) horizontalFlip(image, boxes);
   if (switches.randomCrop && crop) randomCrop(image, boxes, rng);
   if (switches.randomTranslate && translate) {

@@ -2,8 +2,8 @@
 // Training-time augmentation on the original image and its boxes, before letterboxing,
 // as the tutorial's Dataset does, plus the ones that make a detector trained on the
 // generator's clean pages work on what users show it: larger digits (zoom), thicker or
-// thinner strokes, other paper, ink, blur and noise. Each transform is applied with
-// probability 0.5.
+// thinner strokes, other paper, ink, blur and noise. Each transform is applied to a random
+// share of the images (AugmentSwitches).
 
 #include <random>
 #include <vector>
@@ -45,8 +45,9 @@ void randomStrokeWidth(cv::Mat& image, const std::vector<Box>& boxes, std::mt199
 /// 1.5 px), then with probability 0.5 noise (sigma up to 14 grey levels).
 void randomPhotometric(cv::Mat& image, std::mt19937_64& rng);
 
-/// Applies the switched-on transforms, each with probability 0.5, in the order: flip, crop,
-/// translate (the tutorial's), zoom, stroke width, photometric.
+/// Applies the switched-on transforms in the order: flip, crop, translate (the tutorial's,
+/// each with probability 0.5), zoom, stroke width, photometric (each with probability
+/// `switches.robustShare`).
 void augment(cv::Mat& image, std::vector<Box>& boxes, const AugmentSwitches& switches,
              std::mt19937_64& rng);
 

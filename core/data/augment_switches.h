@@ -6,7 +6,8 @@
 
 namespace yolo::data {
 
-/// Each switched-on transform applies with probability 0.5.
+/// Each switched-on transform of the tutorial's (crop, translate, flip) applies to half of
+/// the images; each robustness transform (zoom, stroke width, photometric) to `robustShare`.
 struct AugmentSwitches {
   bool randomCrop = true;       ///< crop all four sides, never cutting a box
   bool randomTranslate = true;  ///< shift, filling with the letterbox padding colour
@@ -15,10 +16,13 @@ struct AugmentSwitches {
   float zoomMax = 2.5f;         ///< largest zoom: 2.5 turns the 112 px digits into 280 px
   bool strokeWidth = false;     ///< thicker or thinner strokes, in proportion to each box
   bool photometric = false;     ///< paper and ink levels, blur, noise
+  /// Share of the images each switched-on robustness transform is applied to: the rest keep
+  /// the clean pages the default test split has (docs/training.md, "Levers, measured").
+  float robustShare = 0.5f;
 };
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AugmentSwitches, randomCrop, randomTranslate,
                                                 horizontalFlip, randomZoom, zoomMax, strokeWidth,
-                                                photometric)
+                                                photometric, robustShare)
 
 }  // namespace yolo::data

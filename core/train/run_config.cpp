@@ -176,6 +176,8 @@ std::vector<std::string> validate(const RunConfig& c) {
     problems.push_back("freeze backbone epochs must be 0 or positive");
   if (!(c.augment.zoomMax >= 1.f && c.augment.zoomMax <= 16.f))
     problems.push_back("augment zoomMax must be 1..16 (1 = no zoom)");
+  if (!(c.augment.robustShare >= 0.f && c.augment.robustShare <= 1.f))
+    problems.push_back("augment robustShare must be 0..1 (a share of the images)");
   if (c.batchSize < 1) problems.push_back("batch size must be at least 1");
   if (c.epochs < 1) problems.push_back("epochs must be at least 1");
   if (c.maxSteps < 0) problems.push_back("max steps must be 0 (no cap) or positive");

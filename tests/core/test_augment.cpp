@@ -190,6 +190,31 @@ TEST_F(Augment, NewTransformsAreOffByDefaultAndLeaveBoxesAlone) {
   EXPECT_FALSE(defaults.randomZoom || defaults.strokeWidth || defaults.photometric);
 }
 
+TEST_F(Augment, RobustShareIsTheShareOfImagesTheRobustnessTransformsReach) {
+  // Photometric alone: new paper and ink levels change the page unless they draw exactly the
+  // old ones (255 and 0: 1 in 13,286), so "changed" counts the images it reached.
+  const Page p = squaresPage();
+  auto changedImages = [&](float share) {
+    AugmentSwitches switches{false, false, false};
+    switches.photometric = true;
+    switches.robustShare = share;
+    std::mt19937_64 rng(11);
+    int changed = 0;
+    for (int i = 0; i < 40; ++i) {
+      cv::Mat image = p.image.clone();
+      std::vector<Box> boxes = p.boxes;
+      augment(image, boxes, switches, rng);
+      changed += cv::countNonZero(cv::Mat(image != p.image).reshape(1)) > 0;
+    }
+    return changed;
+  };
+  EXPECT_EQ(changedImages(0.f), 0);
+  EXPECT_EQ(changedImages(1.f), 40);
+  const int half = changedImages(0.5f);
+  EXPECT_GT(half, 0);
+  EXPECT_LT(half, 40);
+}
+
 TEST(Appearance, LevelsMapBlackToInkAndWhiteToPaper) {
   cv::Mat m(1, 2, CV_8UC1);
   m.at<uchar>(0, 0) = 0;
