@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/cli/cli_description.h"
 #include "app/cli/commands.h"
 #include "app/cli/progress_line.h"
 #include "core/eval/evaluate_model.h"
@@ -117,7 +118,7 @@ void runEval(const EvalCliOptions& o) {
 
 void addEvalCommand(CLI::App& app) {
   auto o = std::make_shared<EvalCliOptions>();
-  auto* cmd = app.add_subcommand("eval", "Measure mAP of a trained detector on an annotation file");
+  auto* cmd = app.add_subcommand("eval", commandSummary("eval"));
   cmd->footer(
       "Examples:\n"
       "  yolo-cli eval --model runs/fast --data datasets/generated/mnist/test.txt\n"

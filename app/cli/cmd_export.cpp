@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/cli_description.h"
 #include "app/cli/commands.h"
 #include "core/data/annotation_file.h"
 #include "core/model/darknet_io.h"
@@ -69,7 +70,7 @@ void runExport(const ExportCliOptions& o) {
 
 void addExportCommand(CLI::App& app) {
   auto o = std::make_shared<ExportCliOptions>();
-  auto* cmd = app.add_subcommand("export", "Export a trained model for deployment");
+  auto* cmd = app.add_subcommand("export", commandSummary("export"));
   cmd->footer(
       "Examples:\n"
       "  yolo-cli export --model runs/fast --format torchscript --out deploy/ --with-nms\n"

@@ -1,4 +1,5 @@
 // yolo-cli make-data: the synthetic MNIST detection dataset, from the command line.
+#include "app/cli/cli_description.h"
 #include "app/cli/commands.h"
 
 #include <atomic>
@@ -135,10 +136,7 @@ void run(const MakeDataOptions& o) {
 
 void addMakeDataCommand(CLI::App& app) {
   auto options = std::make_shared<MakeDataOptions>();
-  auto* cmd = app.add_subcommand(
-      "make-data",
-      "Generate a synthetic MNIST detection dataset: DIR/train/*.jpg, DIR/test/*.jpg, "
-      "DIR/train.txt, DIR/test.txt (lines `image x1,y1,x2,y2,class ...`), DIR/mnist.names");
+  auto* cmd = app.add_subcommand("make-data", commandSummary("make-data"));
   cmd->add_option("--out", options->out, "Output folder (created if needed)")->required();
   cmd->add_option("--train", options->train, "Training images (default 4000)")
       ->check(CLI::NonNegativeNumber);

@@ -13,6 +13,7 @@
 
 #include <unistd.h>
 
+#include "app/cli/cli_description.h"
 #include "app/cli/commands.h"
 #include "app/cli/progress_line.h"
 #include "core/train/trainer.h"
@@ -171,7 +172,7 @@ void runTraining(const TrainOptions& o) {
 
 void addTrainCommand(CLI::App& app) {
   auto options = std::make_shared<TrainOptions>();
-  auto* cmd = app.add_subcommand("train", "Train a YOLOv3 or YOLOv3-tiny detector");
+  auto* cmd = app.add_subcommand("train", commandSummary("train"));
   cmd->footer(
       "Examples:\n"
       "  yolo-cli train --preset cpu-fast --data datasets/generated/mnist --out runs/fast\n"

@@ -1,12 +1,14 @@
-// yolo-cli: the headless front end over yolo_core, for servers, scripts and tests.
+// yolo-cli's commands program (yolo-cli.real): the headless front end over yolo_core, for
+// servers, scripts and tests. `yolo-cli` itself (app/front/yolo_cli_front.cpp) answers --help
+// and --version and hands everything else to this program.
 
 #include <exception>
 #include <iostream>
 #include <string_view>
 
+#include "app/cli/cli_description.h"
 #include "app/cli/commands.h"
 #include "core/util/process_environment.h"
-#include "core/version.h"
 
 int main(int argc, char** argv) {
   using yolo::cli::Status;
@@ -16,14 +18,8 @@ int main(int argc, char** argv) {
   // default short spin: a batch-1 forward on 2 cores is about 20% faster with it
   // (bench_inference, bench/README.md).
   if (argc > 1 && std::string_view(argv[1]) == "train") yolo::ensurePassiveOpenMpWaiting(argv);
-  CLI::App app{
-      "YOLO Workbench command line: make digit-detection data, train YOLOv3 "
-      "detectors, detect, evaluate and export.\n"
-      "Exit status: 0 success, 1 error (the message names the file and problem), "
-      "2 usage error, 130 interrupted."};
-  app.name("yolo-cli");
-  app.set_version_flag("--version", std::string("yolo-cli ") + yolo::kVersion);
-  app.require_subcommand(1);
+  CLI::App app;
+  yolo::cli::describeCli(app);
 
   yolo::cli::addMakeDataCommand(app);
   yolo::cli::addTrainCommand(app);

@@ -1,7 +1,8 @@
-// yolo-workbench: the Qt6 desktop front end.
+// yolo-workbench.real: the Qt6 desktop front end. `yolo-workbench` itself
+// (app/front/yolo_workbench_front.cpp) answers --help and --version and hands every other
+// command line to this program.
 
 #include <QApplication>
-#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QIcon>
 #include <QTimer>
@@ -12,93 +13,15 @@
 #include <cstring>
 #include <memory>
 
+#include "app/gui/command_line.h"
 #include "core/util/process_environment.h"
-#include "core/version.h"
 #include "ui/data/data_view.h"
 #include "ui/detect/detect_view.h"
 #include "ui/main_window.h"
 #include "ui/train/train_view.h"
 
-namespace {
-
-// --help and --version must work on a machine without a display, so they are
-// answered by a QCoreApplication before any window-system connection is made.
-bool wantsInfoOnly(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    for (const char* flag : {"-h", "--help", "-v", "--version", "--help-all"}) {
-      if (std::strcmp(argv[i], flag) == 0) return true;
-    }
-  }
-  return false;
-}
-
-void describeApplication() {
-  QCoreApplication::setApplicationName(QStringLiteral("yolo-workbench"));
-  QCoreApplication::setOrganizationName(QStringLiteral("yolo-workbench"));
-  QCoreApplication::setApplicationVersion(QString::fromLatin1(yolo::kVersion));
-}
-
-struct GuiOptions {
-  QStringList images;
-  QString screenshot;
-  int screenshotWaitSeconds = 4;
-  QString view;
-  QString runDir;
-  QString dataset;
-  QString model;
-};
-
-GuiOptions parseArguments(const QCoreApplication& app) {
-  QCommandLineParser parser;
-  parser.setApplicationDescription(QStringLiteral(
-      "YOLO Workbench: make digit-detection data, train YOLOv3 detectors and watch them "
-      "learn, drop an image to detect."));
-  parser.addHelpOption();
-  parser.addVersionOption();
-  parser.addPositionalArgument(QStringLiteral("images"),
-                               QStringLiteral("Image files to open in the Detect view."),
-                               QStringLiteral("[images...]"));
-  const QCommandLineOption view(QStringLiteral("view"),
-                                QStringLiteral("View to show first: data, train, detect or draw\n"
-                                               "(the Detect view's drawing pad)."),
-                                QStringLiteral("name"));
-  const QCommandLineOption run(QStringLiteral("run"),
-                               QStringLiteral("Run folder whose curves to show (and follow)."),
-                               QStringLiteral("folder"));
-  const QCommandLineOption dataset(QStringLiteral("dataset"),
-                                   QStringLiteral("Dataset to open in the Data view."),
-                                   QStringLiteral("path"));
-  const QCommandLineOption screenshot(
-      QStringLiteral("screenshot"),
-      QStringLiteral("Save a picture of the window to <file> once it is done (data generated,\n"
-                     "dataset read, model loaded and its detections drawn; 4 s to 2 min),\n"
-                     "then quit."),
-      QStringLiteral("file"));
-  const QCommandLineOption model(QStringLiteral("model"),
-                                 QStringLiteral("Checkpoint (or run folder) to detect with."),
-                                 QStringLiteral("path"));
-  const QCommandLineOption screenshotWait(
-      QStringLiteral("screenshot-wait"),
-      QStringLiteral("Take the --screenshot no sooner than <seconds> after start (default 4),\n"
-                     "for scripts that use the window first (e.g. draw on the pad)."),
-      QStringLiteral("seconds"), QStringLiteral("4"));
-  parser.addOptions({view, run, dataset, model, screenshot, screenshotWait});
-  parser.process(app);
-  GuiOptions options{parser.positionalArguments(), parser.value(screenshot), 4,
-                     parser.value(view),           parser.value(run),        parser.value(dataset),
-                     parser.value(model)};
-  bool isNumber = false;
-  options.screenshotWaitSeconds = parser.value(screenshotWait).toInt(&isNumber);
-  if (!isNumber || options.screenshotWaitSeconds < 0 || options.screenshotWaitSeconds > 3600) {
-    std::fprintf(stderr, "yolo-workbench: --screenshot-wait takes 0..3600 seconds\n");
-    std::exit(2);
-  }
-  return options;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
+  using namespace yolo::gui;
   // Before any thread allocates: training and detection run on worker threads.
   yolo::keepLargeAllocationsInOneHeap();
   yolo::ensurePassiveOpenMpWaiting(argv);  // training shares the cores with the GUI thread

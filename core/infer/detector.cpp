@@ -9,6 +9,7 @@
 #include "core/infer/letterbox.h"
 #include "core/infer/onednn_network.h"
 #include "core/infer/postprocess.h"
+#include "core/infer/winograd_conv.h"
 #include "core/model/fold_batchnorm.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint_model.h"
@@ -81,7 +82,7 @@ Detector::Detector() : impl_(std::make_unique<Impl>()) {}
 Detector::~Detector() = default;
 
 std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::string& device,
-                                         int threads) {
+                                         int threads, DetectorUse use) {
   // Set before building anything: intra-op parallelism is process-wide in libtorch.
   setComputeThreads(threads);
 
@@ -100,11 +101,15 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   // convolutions), else with the conv weights prepacked in oneDNN's layout (no reorder per
   // call; oneDNN for the 1x1 convs on one thread too). Channels-last weights and activations
   // did not pay on Debian's libtorch 1.13 in bench_inference (5-30% slower forward passes,
-  // see bench/README.md), so the network stays NCHW; kChannelsLast turns it back on.
+  // see bench/README.md), so the network stays NCHW; kChannelsLast turns it back on. The
+  // Winograd convolutions run only where they beat the direct ones (AVX2 CPUs) and enough
+  // images follow to pay for their filters (DetectorUse).
+  const bool manyImages = use == DetectorUse::kManyImages;
+  const bool winograd = manyImages && WinogradConv3x3::fasterThanDirect();
   model::foldBatchNorm(*impl.net);
   if (kChannelsLast) model::convertToChannelsLast(*impl.net);
   if (impl.device.is_cpu() && oneDnnNetworkAvailable()) {
-    impl.onednn = std::make_unique<OneDnnNetwork>(*impl.net);
+    impl.onednn = std::make_unique<OneDnnNetwork>(*impl.net, winograd);
     // The oneDNN copy is what runs; the net stays for its spec, anchors and strides (decoding),
     // without weights: YOLOv3's are 240 MB.
     torch::NoGradGuard noGrad;
@@ -115,9 +120,9 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   }
   impl.input = torch::empty({1, 3, spec.inputSize, spec.inputSize},
                             torch::TensorOptions().dtype(torch::kFloat));
-  {
-    // The first forward pass sets up kernels and memory pools (about a second on a CPU);
-    // pay it here so detect() times are steady from the first image.
+  if (manyImages) {
+    // The first forward pass sets up kernels and memory pools; pay it here so detect()
+    // times are steady from the first image. For a few images it would only add a pass.
     torch::InferenceMode guard;
     impl.input.zero_();
     impl.runNetwork();

@@ -42,13 +42,25 @@ struct DetectOptions {
   float maxBoxScale = std::numeric_limits<float>::infinity();
 };
 
+/// What a Detector is set up for. Its CPU engine can run the 3x3 convolutions as Winograd
+/// convolutions: faster per image, but their filters take 4x the memory of those weights and
+/// time to build, which only many images pay back (bench/README.md, "Cold start").
+enum class DetectorUse {
+  kManyImages,  ///< Winograd where the CPU has it, and a warm-up pass: steady per-image times
+  kFewImages,   ///< direct convolutions and no warm-up: the first boxes come soonest
+};
+
+/// Images from which kManyImages pays for its set-up on a CPU (bench/README.md).
+inline constexpr int kManyImagesFrom = 32;
+
 class Detector {
  public:
   /// Loads a checkpoint file, or the best (else last) checkpoint of a run folder. The
   /// checkpoint carries classes, model, input size and anchors. `device`: "auto", "cpu",
   /// "cuda:N". Throws std::runtime_error naming the file and what was wrong.
   static std::unique_ptr<Detector> load(const std::filesystem::path& modelPath,
-                                        const std::string& device = "auto", int threads = 0);
+                                        const std::string& device = "auto", int threads = 0,
+                                        DetectorUse use = DetectorUse::kManyImages);
   ~Detector();
 
   /// Runs the network on an image (gray, BGR, BGRA; 8 or 16 bit) and filters with

@@ -1,6 +1,7 @@
 #include "core/infer/winograd_conv.h"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -49,6 +50,15 @@ struct WinogradConv3x3::Impl {
 
 bool WinogradConv3x3::available() { return winograd::available(); }
 
+bool WinogradConv3x3::fasterThanDirect() {
+  // oneDNN's AVX-512 direct convolutions beat these AVX2 transforms and matmuls: measured on
+  // an AVX-512 CPU, a YOLOv3-tiny-3l forward pass took 35 ms with them, 22 ms without
+  // (bench/README.md, "Cold start"). Where oneDNN runs AVX2 kernels, they win 1.3-1.6x.
+  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+  const auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
+  return available() && (isa & avx512) != avx512;
+}
+
 WinogradConv3x3::WinogradConv3x3(const float* weights, const float* bias, int inChannels,
                                  int outChannels, int height, int width, bool leaky)
     : impl_(std::make_unique<Impl>()) {
@@ -72,12 +82,11 @@ WinogradConv3x3::WinogradConv3x3(const float* weights, const float* bias, int in
   impl.chunkTiles = (tiles + impl.chunks - 1) / impl.chunks;
 
   // U = G g G^T, [36, in, out], computed in double.
-  const torch::Tensor transformed =
-      winograd::transformWeights(
-          torch::from_blob(const_cast<float*>(weights), {outChannels, inChannels, 3, 3})
-              .to(torch::kDouble))
-          .to(torch::kFloat)
-          .contiguous();
+  // Not value-initialised: every float is written, and zeroing YOLOv3's 640 MB of them
+  // first would double the page faults.
+  const std::unique_ptr<float[]> transformed(
+      new float[std::size_t{winograd::kPoints} * inChannels * outChannels]);
+  winograd::transformFilters(weights, outChannels, inChannels, transformed.get());
 
   using dnnl::memory;
   const memory::dim points = winograd::kPoints, rows = impl.chunkTiles;
@@ -91,7 +100,7 @@ WinogradConv3x3::WinogradConv3x3(const float* weights, const float* bias, int in
       dnnl::matmul::primitive_desc(dnnl::matmul::desc(src, anyWeights, dst), impl.engine);
   impl.matmul = dnnl::matmul(impl.matmulDesc);
   memory plain({{points, inChannels, outChannels}, memory::data_type::f32, memory::format_tag::abc},
-               impl.engine, transformed.data_ptr());
+               impl.engine, transformed.get());
   impl.weights = memory(impl.matmulDesc.weights_desc(), impl.engine);
   dnnl::reorder(plain, impl.weights).execute(impl.stream, plain, impl.weights);
   impl.stream.wait();
@@ -127,6 +136,8 @@ void WinogradConv3x3::run(const float* src, const float* addend, float* dst, flo
 struct WinogradConv3x3::Impl {};
 
 bool WinogradConv3x3::available() { return false; }
+
+bool WinogradConv3x3::fasterThanDirect() { return false; }
 
 WinogradConv3x3::WinogradConv3x3(const float*, const float*, int, int, int, int, bool) {
   throw std::runtime_error(

@@ -22,6 +22,11 @@ class WinogradConv3x3 {
   /// Whether this CPU (AVX2 with FMA) and this build (oneDNN found) can run it.
   static bool available();
 
+  /// Whether it is also faster than oneDNN's direct convolution here: available() and oneDNN
+  /// runs AVX2, not AVX-512, kernels on this CPU (ONEDNN_MAX_CPU_ISA=AVX2 makes an AVX-512
+  /// CPU answer as an AVX2 one).
+  static bool fasterThanDirect();
+
   /// weights: [outChannels, inChannels, 3, 3] (OIHW), bias: [outChannels]; both copied.
   /// Channel counts must be multiples of 8. `leaky`: LeakyReLU(0.1) after the bias.
   /// Throws std::runtime_error when !available() or a size is invalid.

@@ -270,19 +270,43 @@ void inputTransformBackward(const float* dv, int channels, const TileGrid& grid,
 
 namespace {
 
+// G of F(4x4, 3x3): U = G g G^T.
+constexpr double kG[kTile][3] = {{1.0 / 4, 0, 0},
+                                 {-1.0 / 6, -1.0 / 6, -1.0 / 6},
+                                 {-1.0 / 6, 1.0 / 6, -1.0 / 6},
+                                 {1.0 / 24, 1.0 / 12, 1.0 / 6},
+                                 {1.0 / 24, -1.0 / 12, 1.0 / 6},
+                                 {0, 0, 1}};
+
 torch::Tensor gMatrix(const torch::TensorOptions& options) {
-  const double g[kTile][3] = {{1.0 / 4, 0, 0},
-                              {-1.0 / 6, -1.0 / 6, -1.0 / 6},
-                              {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-                              {1.0 / 24, 1.0 / 12, 1.0 / 6},
-                              {1.0 / 24, -1.0 / 12, 1.0 / 6},
-                              {0, 0, 1}};
-  // A copy even where the dtype is already double: the blob is this stack array.
-  return torch::from_blob(const_cast<double*>(&g[0][0]), {kTile, 3}, torch::kDouble)
+  // A copy even where the dtype is already double: the blob is this constant array.
+  return torch::from_blob(const_cast<double*>(&kG[0][0]), {kTile, 3}, torch::kDouble)
       .to(options, /*non_blocking=*/false, /*copy=*/true);
 }
 
 }  // namespace
+
+void transformFilters(const float* weights, int out, int in, float* u) {
+  const std::size_t outs = static_cast<std::size_t>(out), ins = static_cast<std::size_t>(in);
+  at::parallel_for(0, in, 1, [&](int64_t begin, int64_t end) {
+    for (std::size_t i = static_cast<std::size_t>(begin); i < static_cast<std::size_t>(end); ++i) {
+      for (std::size_t o = 0; o < outs; ++o) {
+        const float* g = weights + (o * ins + i) * 9;
+        double left[kTile][3];  // G g
+        for (int p = 0; p < kTile; ++p)
+          for (int j = 0; j < 3; ++j)
+            left[p][j] = kG[p][0] * g[j] + kG[p][1] * g[3 + j] + kG[p][2] * g[6 + j];
+        for (int p = 0; p < kTile; ++p)
+          for (int q = 0; q < kTile; ++q) {
+            const double value =
+                left[p][0] * kG[q][0] + left[p][1] * kG[q][1] + left[p][2] * kG[q][2];
+            u[((static_cast<std::size_t>(p) * kTile + q) * ins + i) * outs + o] =
+                static_cast<float>(value);
+          }
+      }
+    }
+  });
+}
 
 // Both as two plain matrix products over all filters at once (a batch of 6x3 products per
 // filter pair was 100x slower).

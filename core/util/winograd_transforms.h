@@ -61,6 +61,12 @@ void inputTransformBackward(const float* dv, int channels, const TileGrid& grid,
 torch::Tensor transformWeights(const torch::Tensor& weights);
 torch::Tensor transformWeightsBackward(const torch::Tensor& dU);
 
+/// transformWeights for float filters in plain memory, each 6x6 computed in double: OIHW
+/// `weights` [out, in, 3, 3] -> `u` [36, in, out] (36 * in * out floats). For building the
+/// inference convs once: no intermediate tensors (transformWeights' permuted double copies of
+/// a 512 -> 1024 layer are 150 MB each) and no libtorch dispatch.
+void transformFilters(const float* weights, int out, int in, float* u);
+
 /// [N, C, H, W] <-> nChw8c ([N, C / 8, H, W, 8]) tensors, contiguous copies.
 torch::Tensor toBlocked(const torch::Tensor& nchw);
 torch::Tensor fromBlocked(const torch::Tensor& blocked);

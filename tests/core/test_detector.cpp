@@ -294,3 +294,35 @@ TEST_F(DetectorTest, NetworkEvaluationMatchesTheDetectorsPath) {
   EXPECT_EQ(viaDetector.images, 3);
   EXPECT_GT(viaDetector.imagesPerSecond, 0);
 }
+
+TEST_F(DetectorTest, FewImagesSetUpFindsWhatTheManyImagesSetUpFinds) {
+  // kFewImages runs direct convolutions where kManyImages runs Winograd ones (equal up to
+  // float rounding, about 1e-5 relative per conv: test_winograd_conv), with no warm-up pass.
+  // Over tiny's 13 convs that stays far below 1e-3 in a score and 0.5 px in a box.
+  auto many = Detector::load(checkpoint_, "cpu", 1, DetectorUse::kManyImages);
+  auto few = Detector::load(checkpoint_, "cpu", 1, DetectorUse::kFewImages);
+  cv::Mat image(200, 260, CV_8UC3);
+  cv::randu(image, 0, 255);
+  DetectOptions options;
+  options.scoreThreshold = 0.05f;
+  const auto expected = many->detect(image, options);
+  const auto found = few->detect(image, options);
+  ASSERT_FALSE(expected.empty());
+  auto matches = [](const Detection& a, const Detection& b) {
+    return a.classId == b.classId && std::abs(a.score - b.score) < 1e-3f &&
+           std::abs(a.x1 - b.x1) < 0.5f && std::abs(a.y1 - b.y1) < 0.5f &&
+           std::abs(a.x2 - b.x2) < 0.5f && std::abs(a.y2 - b.y2) < 0.5f;
+  };
+  // A box whose score is within the tolerance of the threshold may be on either side of it.
+  auto nearThreshold = [&](const Detection& d) {
+    return std::abs(d.score - options.scoreThreshold) < 1e-3f;
+  };
+  for (const auto& [from, in] : {std::pair{&expected, &found}, std::pair{&found, &expected}}) {
+    for (const Detection& d : *from) {
+      if (nearThreshold(d)) continue;
+      EXPECT_TRUE(std::any_of(in->begin(), in->end(),
+                              [&](const Detection& other) { return matches(d, other); }))
+          << d.className << " " << d.score << " at " << d.x1 << "," << d.y1;
+    }
+  }
+}

@@ -74,6 +74,18 @@ TEST_F(WinogradConv, EqualsTheDirectConvolution) {
   }
 }
 
+TEST_F(WinogradConv, PlainFilterTransformEqualsTheTensorOne) {
+  // Both compute G g G^T in double and round once to float; the sums run in other orders, so
+  // a value may round to the neighbouring float: one float ulp of the largest value.
+  const int out = 24, in = 16;
+  const auto weights = torch::randn({out, in, 3, 3});
+  const auto expected = winograd::transformWeights(weights.to(torch::kDouble)).to(torch::kFloat);
+  auto plain = torch::empty({winograd::kPoints, in, out});
+  winograd::transformFilters(weights.data_ptr<float>(), out, in, plain.data_ptr<float>());
+  const double largest = expected.abs().max().item<double>();
+  EXPECT_LE((plain - expected).abs().max().item<double>(), largest * std::ldexp(1.0, -23));
+}
+
 TEST_F(WinogradConv, RefusesChannelCountsThatAreNotBlocksOf8) {
   if (!infer::WinogradConv3x3::available()) GTEST_SKIP() << "no AVX2/FMA or no oneDNN";
   const std::vector<float> weight(12 * 16 * 9), bias(16);

@@ -56,7 +56,9 @@ DetectionWorker::~DetectionWorker() = default;
 
 void DetectionWorker::loadModel(const QString& path, const QString& device) {
   try {
-    detector_ = infer::Detector::load(path.toStdString(), device.toStdString());
+    // One image at a time, each wanted at once: the lean set-up (bench/README.md).
+    detector_ = infer::Detector::load(path.toStdString(), device.toStdString(), /*threads=*/0,
+                                      infer::DetectorUse::kFewImages);
     hasImage_ = false;
     QStringList names;
     for (const std::string& n : detector_->classNames()) names << QString::fromStdString(n);
