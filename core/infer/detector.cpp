@@ -106,17 +106,20 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   // images follow to pay for their filters (DetectorUse).
   const bool manyImages = use == DetectorUse::kManyImages;
   const bool winograd = manyImages && WinogradConv3x3::fasterThanDirect();
-  model::foldBatchNorm(*impl.net);
-  if (kChannelsLast) model::convertToChannelsLast(*impl.net);
   if (impl.device.is_cpu() && oneDnnNetworkAvailable()) {
+    // OneDnnNetwork folds each conv's BatchNorm as it copies the conv: folding the whole net
+    // first would only add a pass and, for a moment, a second copy of every weight.
     impl.onednn = std::make_unique<OneDnnNetwork>(*impl.net, winograd);
     // The oneDNN copy is what runs; the net stays for its spec, anchors and strides (decoding),
     // without weights: YOLOv3's are 240 MB.
     torch::NoGradGuard noGrad;
     for (auto& tensor : impl.net->parameters()) tensor.set_data(torch::empty({0}));
     for (auto& tensor : impl.net->buffers()) tensor.set_data(torch::empty({0}));
-  } else if (impl.device.is_cpu() && model::canPrepackForCpuInference()) {
-    model::prepackForCpuInference(*impl.net);
+  } else {
+    model::foldBatchNorm(*impl.net);
+    if (kChannelsLast) model::convertToChannelsLast(*impl.net);
+    if (impl.device.is_cpu() && model::canPrepackForCpuInference())
+      model::prepackForCpuInference(*impl.net);
   }
   impl.input = torch::empty({1, 3, spec.inputSize, spec.inputSize},
                             torch::TensorOptions().dtype(torch::kFloat));
