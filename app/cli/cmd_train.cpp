@@ -17,6 +17,7 @@
 #include "app/cli/commands.h"
 #include "app/cli/progress_line.h"
 #include "core/train/trainer.h"
+#include "core/util/format_duration.h"
 
 namespace yolo::cli {
 namespace fs = std::filesystem;

@@ -23,9 +23,6 @@ class ProgressLine {
   std::chrono::steady_clock::time_point lastPrint_;
 };
 
-/// "1h02m", "3m05s", "42s".
-std::string formatDuration(double seconds);
-
 /// "[#####.....]" of `width` cells.
 std::string progressBar(double fraction, int width = 24);
 

@@ -27,6 +27,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "ui/common/box_image_view.h"
+#include "ui/common/collapsible_section.h"
 #include "ui/data/dataset_filter.h"
 #include "ui/data/dataset_model.h"
 #include "ui/data/dataset_stats_view.h"
@@ -154,13 +155,6 @@ QWidget* DataView::buildGeneratePanel() {
   form->addRow(tr("Output folder:"), outRow);
   layout->addLayout(form);
 
-  auto* toggle = new QToolButton;
-  toggle->setText(tr("Advanced"));
-  toggle->setCheckable(true);
-  toggle->setAutoRaise(true);
-  toggle->setArrowType(Qt::RightArrow);
-  toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-  layout->addWidget(toggle);
   auto* advanced = new QWidget;
   auto* adv = new QFormLayout(advanced);
   adv->setContentsMargins(12, 0, 0, 0);
@@ -188,12 +182,7 @@ QWidget* DataView::buildGeneratePanel() {
   adv->addRow(tr("Big digits (max):"), bigMax_);
   jpeg_ = spin(0, 100);
   adv->addRow(tr("JPEG quality:"), jpeg_);
-  advanced->hide();
-  layout->addWidget(advanced);
-  connect(toggle, &QToolButton::toggled, this, [toggle, advanced](bool on) {
-    toggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
-    advanced->setVisible(on);
-  });
+  addCollapsibleSection(layout, tr("Advanced"), advanced);
 
   // A look replaces the page settings and keeps what the user typed above it.
   connect(variant_, &QComboBox::currentTextChanged, this, [this](const QString& name) {

@@ -77,18 +77,6 @@ void DatasetModel::makePlaceholder() {
   placeholder_.fill(QColor(225, 225, 225));
 }
 
-void DatasetModel::setThumbnailSize(int side) {
-  if (side == side_) return;
-  beginResetModel();
-  ++generation_;
-  side_ = side;
-  makePlaceholder();
-  cache_.clear();
-  pending_.clear();
-  running_.clear();
-  endResetModel();
-}
-
 int DatasetModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() || !dataset_ ? 0 : dataset_->size();
 }

@@ -37,7 +37,6 @@ class DatasetModel : public QAbstractListModel {
   int rowCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role) const override;
 
-  void setThumbnailSize(int side);
   int thumbnailSize() const { return side_; }
   /// Thumbnails made so far (tests wait on this).
   int thumbnailsReady() const { return cache_.size(); }

@@ -50,12 +50,6 @@ void DatasetStatsView::setDataset(std::shared_ptr<const LoadedDataset> dataset) 
   redraw();
 }
 
-void DatasetStatsView::setArchitecture(const QString& architecture) {
-  architecture_->setCurrentText(architecture);
-}
-
-QString DatasetStatsView::summaryText() const { return summary_->text(); }
-
 void DatasetStatsView::redraw() {
   classes_->clearPlottables();
   sizes_->clearPlottables();

@@ -22,9 +22,6 @@ class DatasetStatsView : public QWidget {
   explicit DatasetStatsView(QWidget* parent = nullptr);
 
   void setDataset(std::shared_ptr<const LoadedDataset> dataset);
-  /// One of model::architectureNames(): whose default anchors are drawn.
-  void setArchitecture(const QString& architecture);
-  QString summaryText() const;
 
  private:
   void redraw();

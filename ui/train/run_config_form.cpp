@@ -22,6 +22,7 @@
 #include <optional>
 
 #include "core/train/mixed_precision.h"
+#include "ui/common/collapsible_section.h"
 #include "ui/common/compute_devices.h"
 
 namespace yolo::ui {
@@ -99,21 +100,8 @@ RunConfigForm::RunConfigForm(QWidget* parent) : QWidget(parent) {
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(buildBasic());
 
-  auto* toggle = new QToolButton(this);
-  toggle->setObjectName(QStringLiteral("advancedToggle"));
-  toggle->setText(tr("Advanced"));
-  toggle->setCheckable(true);
-  toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-  toggle->setArrowType(Qt::RightArrow);
-  toggle->setAutoRaise(true);
-  layout->addWidget(toggle);
-  QWidget* advanced = buildAdvanced();
-  advanced->setVisible(false);
-  layout->addWidget(advanced);
-  connect(toggle, &QToolButton::toggled, this, [toggle, advanced](bool on) {
-    toggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
-    advanced->setVisible(on);
-  });
+  addCollapsibleSection(layout, tr("Advanced"), buildAdvanced())
+      ->setObjectName(QStringLiteral("advancedToggle"));
 
   setConfig(train::preset("cpu-fast"));
   setRunsRoot(QDir::current().absoluteFilePath(QStringLiteral("runs")));

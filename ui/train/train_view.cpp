@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/util/format_duration.h"
 #include "ui/plots/plot_panel.h"
 #include "ui/plots/training_plots.h"
 #include "ui/train/followed_run.h"
@@ -28,22 +29,6 @@
 #include "ui/train/run_schedule.h"
 
 namespace yolo::ui {
-
-namespace {
-
-QString formatDuration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("–");
-  const qint64 s = static_cast<qint64>(std::llround(seconds));
-  if (s >= 3600) {
-    return QStringLiteral("%1:%2:%3")
-        .arg(s / 3600)
-        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
-        .arg(s % 60, 2, 10, QLatin1Char('0'));
-  }
-  return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-
-}  // namespace
 
 TrainView::TrainView(QWidget* parent) : QWidget(parent) {
   session_ = new TrainingSession(this);
@@ -356,14 +341,15 @@ void TrainView::onStep(const StepRecord& r) {
                              .arg(epochs)
                              .arg(r.step)
                              .arg(r.totalSteps)
-                             .arg(formatDuration(r.etaSeconds))
+                             .arg(QString::fromStdString(formatDuration(r.etaSeconds)))
                              .arg(r.imagesPerSecond, 0, 'f', 1)
                              .arg(r.total, 0, 'g', 4));
 }
 
 void TrainView::onEpoch(const EpochRecord& r) {
   if (liveRun_ >= 0) plots_->addEpoch(liveRun_, r);
-  QString text = tr("Epoch %1 done in %2").arg(r.epoch).arg(formatDuration(r.seconds));
+  QString text =
+      tr("Epoch %1 done in %2").arg(r.epoch).arg(QString::fromStdString(formatDuration(r.seconds)));
   if (r.hasValidation()) text += tr(", val loss %1").arg(r.valTotal, 0, 'g', 4);
   if (r.hasMap()) text += tr(", mAP@0.5 %1").arg(r.map50, 0, 'f', 3);
   appendLog(text, QStringLiteral("epoch"));
