@@ -13,6 +13,7 @@
 #include "core/model/fold_batchnorm.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint_model.h"
+#include "core/util/compute_device.h"
 #include "core/util/compute_threads.h"
 
 namespace yolo::infer {
@@ -27,29 +28,6 @@ constexpr bool kChannelsLast = false;
 /// The letterboxed input (contiguous NCHW) in the memory format the network runs in.
 torch::Tensor networkInput(const torch::Tensor& input) {
   return kChannelsLast ? input.contiguous(torch::MemoryFormat::ChannelsLast) : input;
-}
-
-torch::Device parseDevice(const std::string& name) {
-  if (name.empty() || name == "auto")
-    return torch::cuda::is_available() ? torch::Device(torch::kCUDA, 0)
-                                       : torch::Device(torch::kCPU);
-  torch::Device device(torch::kCPU);
-  try {
-    device = torch::Device(name);
-  } catch (const c10::Error&) {
-    throw std::runtime_error("unknown device \"" + name + "\" (expected auto, cpu or cuda:N)");
-  }
-  if (device.is_cuda()) {
-    const int count = static_cast<int>(torch::cuda::device_count());
-    const int index = device.has_index() ? device.index() : 0;
-    if (index >= count)
-      throw std::runtime_error("device \"" + name + "\" is not available (" +
-                               std::to_string(count) + " CUDA devices)");
-    device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
-  } else if (!device.is_cpu()) {
-    throw std::runtime_error("unsupported device \"" + name + "\" (expected auto, cpu or cuda:N)");
-  }
-  return device;
 }
 
 }  // namespace
@@ -92,7 +70,7 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   Impl& impl = *d->impl_;
   impl.checkpoint = loaded.file;
   impl.classNames = std::move(loaded.classNames);
-  impl.device = parseDevice(device);
+  impl.device = computeDevice(device);
   impl.net = std::move(loaded.net);
   impl.net->to(impl.device);
   // This network is the Detector's own, never trained: fold BatchNorm into the convs (one

@@ -20,6 +20,7 @@
 #include "core/train/training_step.h"
 #include "core/train/weight_average.h"
 #include "core/util/atomic_file.h"
+#include "core/util/compute_device.h"
 #include "core/util/compute_threads.h"
 
 namespace yolo::train {
@@ -27,16 +28,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-torch::Device chooseDevice(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
-  if (name == "auto")
-    return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::kCPU;
-  if (!torch::cuda::is_available()) {
-    throw std::runtime_error("device '" + name + "' asked for, but this libtorch has no CUDA");
-  }
-  return torch::Device(name);
-}
 
 std::vector<data::Sample> loadSamples(const std::string& file, int numClasses,
                                       std::vector<std::string>& warnings) {
@@ -98,7 +89,7 @@ struct Trainer::Impl {
       config.model.anchors = model::defaultAnchors(config.model.architecture);
 
     setComputeThreads(config.threads);
-    device = chooseDevice(config.device);
+    device = computeDevice(config.device);
     resolvePrecision(config.precision, device.is_cpu());  // refuses bf16 on CUDA before any work
 
     const data::AugmentSwitches& augment = config.augment;
