@@ -4,10 +4,10 @@
 // oneDNN's blocked layout and back around each convolution and runs LeakyReLU as a pass of
 // its own. Here activations stay blocked from the first conv to the heads, LeakyReLU and
 // the residual add are post-ops of the conv that precedes them, and weights are reordered
-// once. The 3x3 stride-1 convs, most of the work, run as Winograd convolutions
-// (core/infer/winograd_conv.h) on the same blocked activations where the CPU has AVX2: 1.3x
-// to 1.6x faster networks, for 4x the memory of those weights (YOLOv3: about 0.8 GB more,
-// tiny 0.13 GB). Layers follow Darknet's cfg (core/model/darknet_layers.h), as OpenCV's
+// once. The 3x3 stride-1 convs, most of the work, can run as Winograd convolutions
+// (core/infer/winograd_conv.h) on the same blocked activations: 1.3x to 1.6x faster networks
+// where oneDNN runs AVX2 kernels, slower than its AVX-512 ones, for 4x the memory of those
+// weights (YOLOv3: about 0.8 GB more, tiny 0.13 GB); the Detector chooses (DetectorUse). Layers follow Darknet's cfg (core/model/darknet_layers.h), as OpenCV's
 // Darknet importer does.
 
 #include <memory>
