@@ -32,7 +32,6 @@
 
 #include "bench/median_time.h"
 #include "core/infer/detector.h"
-#include "core/infer/letterbox.h"
 #include "core/infer/onednn_network.h"
 #include "core/model/calibrate_batchnorm.h"
 #include "core/model/darknet_io.h"
@@ -40,6 +39,7 @@
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
 #include "core/util/compute_threads.h"
+#include "core/util/letterbox.h"
 
 namespace fs = std::filesystem;
 using namespace yolo;
@@ -122,8 +122,8 @@ cv::Mat sceneImage() {
 std::vector<infer::Detection> detectOpenCv(cv::dnn::Net& net, const std::vector<std::string>& outs,
                                            const cv::Mat& bgr, int size,
                                            const infer::DetectOptions& options) {
-  infer::LetterboxGeometry g;
-  const cv::Mat rgb = infer::letterboxRgb(bgr, size, &g);
+  yolo::LetterboxGeometry g;
+  const cv::Mat rgb = yolo::letterboxRgb(bgr, size, &g);
   net.setInput(cv::dnn::blobFromImage(rgb, 1.0 / 255.0, {}, {}, /*swapRB=*/false));
   std::vector<cv::Mat> heads;
   net.forward(heads, outs);
@@ -267,8 +267,8 @@ int main(int argc, char** argv) {
     auto net = model::createModel(spec);
     {
       // BatchNorm statistics of the scene itself: activations as a trained net's, roughly.
-      infer::LetterboxGeometry g;
-      const cv::Mat rgb = infer::letterboxRgb(image, c.size, &g);
+      yolo::LetterboxGeometry g;
+      const cv::Mat rgb = yolo::letterboxRgb(image, c.size, &g);
       cv::Mat f;
       rgb.convertTo(f, CV_32F, 1.0 / 255.0);
       const auto x = torch::from_blob(f.ptr<float>(), {1, c.size, c.size, 3}).permute({0, 3, 1, 2});

@@ -22,7 +22,7 @@
 #include "app/cli/progress_line.h"
 #include "core/infer/detector.h"
 #include "core/infer/draw.h"
-#include "core/infer/letterbox.h"
+#include "core/util/letterbox.h"
 
 namespace yolo::cli {
 namespace fs = std::filesystem;
@@ -182,7 +182,7 @@ void runVideo(const DetectCliOptions& o, infer::Detector& detector,
     const auto detections = detector.detect(frame, options);
     const double ms = millisecondsSince(start);
     totalMs += ms;
-    cv::Mat canvas = infer::toBgr8(frame).clone();
+    cv::Mat canvas = toBgr8(frame).clone();
     infer::drawDetections(canvas, detections);
     if (!writer.isOpened()) {
       writer.open(o.out, fourccFor(o.out), fps, canvas.size());
@@ -260,7 +260,7 @@ void runDetect(const DetectCliOptions& o) {
         printTable(file.string(), image.size(), ms, detections);
       }
       if (!o.out.empty()) {
-        cv::Mat canvas = infer::toBgr8(image).clone();
+        cv::Mat canvas = toBgr8(image).clone();
         infer::drawDetections(canvas, detections);
         const fs::path target = annotatedTarget(o.out, file, written);
         if (!cv::imwrite(target.string(), canvas))

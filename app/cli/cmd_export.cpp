@@ -15,6 +15,7 @@
 #include "core/model/torchscript_export.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint_model.h"
+#include "core/util/class_names.h"
 
 namespace yolo::cli {
 namespace fs = std::filesystem;
@@ -58,7 +59,7 @@ void runExport(const ExportCliOptions& o) {
   options.maxDetections = o.maxDetections;
   const fs::path target = dir / (name + ".pt");
   model::exportTorchScript(net, names, target, options);
-  data::writeClassNames(dir / (name + ".names"), names);
+  writeClassNames(dir / (name + ".names"), names);
   std::cout << "wrote " << target.string() << " (" << spec.architecture << ", input "
             << spec.inputSize << "x" << spec.inputSize << ", " << spec.numClasses << " classes, "
             << (o.withNms ? "decoding + NMS: [K, 6] x1 y1 x2 y2 score class"

@@ -297,32 +297,6 @@ void writeAnnotationFile(const fs::path& file, const std::vector<Sample>& sample
   writeTextAtomically(file, text);
 }
 
-std::vector<std::string> readClassNames(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in || fs::is_directory(path))
-    throw std::runtime_error(path.string() + ": cannot open class-names file");
-  std::vector<std::string> names;
-  std::string line;
-  while (std::getline(in, line)) {
-    const std::size_t b = line.find_first_not_of(" \t\r");
-    if (b == std::string::npos) continue;
-    const std::size_t e = line.find_last_not_of(" \t\r");
-    names.push_back(line.substr(b, e - b + 1));
-  }
-  if (names.empty()) throw std::runtime_error(path.string() + ": no class names in the file");
-  return names;
-}
-
-void writeClassNames(const fs::path& path, const std::vector<std::string>& names) {
-  std::string text;
-  for (const auto& name : names) {
-    if (name.find('\n') != std::string::npos)
-      throw std::invalid_argument(path.string() + ": class name holds a line break");
-    text += name + "\n";
-  }
-  writeTextAtomically(path, text);
-}
-
 cv::Size readImageSize(const fs::path& image) {
   std::ifstream in(image, std::ios::binary);
   if (!in) return {};

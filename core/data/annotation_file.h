@@ -65,13 +65,6 @@ std::string formatAnnotationLine(const Sample& sample, const std::filesystem::pa
 /// Writes all samples atomically (temporary file + rename): a crash leaves the old file.
 void writeAnnotationFile(const std::filesystem::path& file, const std::vector<Sample>& samples);
 
-/// Reads class names, one a line (surrounding spaces and a trailing '\r' trimmed, blank lines
-/// skipped). Throws std::runtime_error naming the file when it cannot be read or has none.
-std::vector<std::string> readClassNames(const std::filesystem::path& path);
-
-/// Writes class names one a line, atomically.
-void writeClassNames(const std::filesystem::path& path, const std::vector<std::string>& names);
-
 /// Size of an image from its file header (PNG, JPEG, BMP parsed directly; anything else is
 /// decoded with OpenCV). Returns an empty size (0x0) when the file cannot be read.
 cv::Size readImageSize(const std::filesystem::path& image);

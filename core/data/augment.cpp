@@ -6,7 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/data/appearance.h"
-#include "core/infer/letterbox.h"
+#include "core/util/letterbox.h"
 
 namespace yolo::data {
 namespace {
@@ -179,7 +179,7 @@ void augment(cv::Mat& image, std::vector<Box>& boxes, const AugmentSwitches& swi
   if (switches.horizontalFlip && flip) horizontalFlip(image, boxes);
   if (switches.randomCrop && crop) randomCrop(image, boxes, rng);
   if (switches.randomTranslate && translate) {
-    randomTranslate(image, boxes, rng, cv::Scalar::all(infer::kLetterboxPad));
+    randomTranslate(image, boxes, rng, cv::Scalar::all(kLetterboxPad));
   }
   if (switches.randomZoom && zoom) randomZoom(image, boxes, rng, switches.zoomMax);
   if (switches.strokeWidth && stroke) randomStrokeWidth(image, boxes, rng);

@@ -7,7 +7,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/infer/letterbox.h"
+#include "core/util/letterbox.h"
 
 namespace yolo::data {
 
@@ -40,7 +40,7 @@ std::vector<std::size_t> epochOrder(std::size_t n, uint64_t runSeed, int64_t epo
   return order;
 }
 
-torch::Tensor toNetworkBoxes(const std::vector<Box>& boxes, const infer::LetterboxGeometry& g,
+torch::Tensor toNetworkBoxes(const std::vector<Box>& boxes, const LetterboxGeometry& g,
                              int inputSize) {
   std::vector<float> flat;
   flat.reserve(boxes.size() * 5);
@@ -68,15 +68,15 @@ TrainingExample DetectionDataset::get(std::size_t index, bool augment, uint64_t 
   if (image.empty()) {
     throw std::runtime_error(sample.image.string() + ": cannot read image (missing or corrupt)");
   }
-  image = infer::toBgr8(image);
+  image = toBgr8(image);
   std::vector<Box> boxes = sample.boxes;
   if (augment) {
     std::mt19937_64 rng(seed);
     data::augment(image, boxes, augment_, rng);
   }
 
-  infer::LetterboxGeometry g;
-  const cv::Mat rgb = infer::letterboxRgb(image, inputSize_, &g);
+  LetterboxGeometry g;
+  const cv::Mat rgb = letterboxRgb(image, inputSize_, &g);
   torch::Tensor tensor =
       torch::from_blob(const_cast<uchar*>(rgb.data), {inputSize_, inputSize_, 3}, torch::kUInt8)
           .permute({2, 0, 1})

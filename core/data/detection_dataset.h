@@ -8,7 +8,7 @@
 
 #include "core/data/augment.h"
 #include "core/data/box.h"
-#include "core/infer/letterbox.h"
+#include "core/util/letterbox.h"
 
 namespace yolo::data {
 
@@ -21,7 +21,7 @@ struct TrainingExample {
 /// `boxes` (image pixels) moved into the letterboxed network input `geometry` describes:
 /// [N,5] float32 x1,y1,x2,y2,class in network-input pixels, clipped to the input; boxes left
 /// under 1 pixel wide or high are dropped.
-torch::Tensor toNetworkBoxes(const std::vector<Box>& boxes, const infer::LetterboxGeometry& geometry,
+torch::Tensor toNetworkBoxes(const std::vector<Box>& boxes, const LetterboxGeometry& geometry,
                              int inputSize);
 
 class DetectionDataset {

@@ -19,6 +19,7 @@
 #include "core/data/annotation_file.h"
 #include "core/data/appearance.h"
 #include "core/util/atomic_file.h"
+#include "core/util/class_names.h"
 
 namespace yolo::data {
 namespace fs = std::filesystem;

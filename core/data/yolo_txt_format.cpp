@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/util/atomic_file.h"
+#include "core/util/class_names.h"
 
 namespace yolo::data {
 namespace fs = std::filesystem;

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "core/data/detection_dataset.h"
-#include "core/infer/letterbox.h"
 #include "core/infer/postprocess.h"
+#include "core/util/letterbox.h"
 
 namespace yolo::eval {
 
@@ -53,12 +53,12 @@ EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data
   for (size_t first = 0; first < samples.size(); first += static_cast<size_t>(batchSize)) {
     const size_t last = std::min(samples.size(), first + static_cast<size_t>(batchSize));
     std::vector<cv::Mat> inputs;
-    std::vector<infer::LetterboxGeometry> geometries;
+    std::vector<LetterboxGeometry> geometries;
     std::vector<cv::Size> sizes;
     for (size_t i = first; i < last; ++i) {
-      const cv::Mat bgr = infer::toBgr8(infer::readImageOrThrow(samples[i].image));
-      infer::LetterboxGeometry g;
-      inputs.push_back(infer::letterboxRgb(bgr, inputSize, &g));
+      const cv::Mat bgr = toBgr8(infer::readImageOrThrow(samples[i].image));
+      LetterboxGeometry g;
+      inputs.push_back(letterboxRgb(bgr, inputSize, &g));
       geometries.push_back(g);
       sizes.push_back(bgr.size());
     }

@@ -6,7 +6,6 @@
 
 #include <opencv2/imgcodecs.hpp>
 
-#include "core/infer/letterbox.h"
 #include "core/infer/onednn_network.h"
 #include "core/infer/postprocess.h"
 #include "core/infer/winograd_conv.h"
@@ -15,6 +14,7 @@
 #include "core/train/checkpoint_model.h"
 #include "core/util/compute_device.h"
 #include "core/util/compute_threads.h"
+#include "core/util/letterbox.h"
 
 namespace yolo::infer {
 

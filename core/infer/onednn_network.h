@@ -7,8 +7,8 @@
 // once. The 3x3 stride-1 convs, most of the work, can run as Winograd convolutions
 // (core/infer/winograd_conv.h) on the same blocked activations: 1.3x to 1.6x faster networks
 // where oneDNN runs AVX2 kernels, slower than its AVX-512 ones, for 4x the memory of those
-// weights (YOLOv3: about 0.8 GB more, tiny 0.13 GB); the Detector chooses (DetectorUse). Layers follow Darknet's cfg (core/model/darknet_layers.h), as OpenCV's
-// Darknet importer does.
+// weights (YOLOv3: about 0.8 GB more, tiny 0.13 GB); the Detector chooses (DetectorUse). Layers
+// follow Darknet's cfg (core/model/darknet_layers.h), as OpenCV's Darknet importer does.
 
 #include <memory>
 #include <vector>

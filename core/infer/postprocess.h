@@ -9,8 +9,8 @@
 #include <torch/torch.h>
 
 #include "core/infer/detector.h"
-#include "core/infer/letterbox.h"
 #include "core/model/yolo_net.h"
+#include "core/util/letterbox.h"
 
 namespace yolo::infer {
 

@@ -7,8 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "core/data/annotation_file.h"
 #include "core/util/atomic_file.h"
+#include "core/util/class_names.h"
 
 namespace yolo::model {
 namespace fs = std::filesystem;
@@ -311,7 +311,7 @@ void saveDarknet(YoloNetImpl& net, const std::vector<std::string>& classNames, c
   fs::create_directories(dir);
   writeTextAtomically(dir / (name + ".cfg"), darknetCfgText(net));
   saveDarknetWeights(net, dir / (name + ".weights"));
-  data::writeClassNames(dir / (name + ".names"), classNames);
+  writeClassNames(dir / (name + ".names"), classNames);
 }
 
 std::shared_ptr<YoloNetImpl> loadDarknet(const fs::path& cfg, const fs::path& weights,

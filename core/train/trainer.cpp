@@ -20,6 +20,7 @@
 #include "core/train/training_step.h"
 #include "core/train/weight_average.h"
 #include "core/util/atomic_file.h"
+#include "core/util/class_names.h"
 #include "core/util/compute_device.h"
 #include "core/util/compute_threads.h"
 
@@ -80,7 +81,7 @@ struct Trainer::Impl {
       for (const auto& p : problems) all += "\n  - " + p;
       throw std::runtime_error("the run configuration has problems:" + all);
     }
-    classNames = data::readClassNames(config.classesFile);
+    classNames = readClassNames(config.classesFile);
     if (static_cast<int>(classNames.size()) != config.model.numClasses) {
       // The names file is the truth about the classes; the model follows it.
       config.model.numClasses = static_cast<int>(classNames.size());

@@ -8,6 +8,7 @@
 
 #include "core/data/annotation_file.h"
 #include "core/util/atomic_file.h"
+#include "core/util/class_names.h"
 #include "tests/core/support.h"
 
 namespace fs = std::filesystem;
@@ -200,14 +201,14 @@ TEST(AnnotationFile, ParseLineSplitsPathFromBoxes) {
 TEST(AnnotationFile, ClassNames) {
   yolo::test::ScratchDir dir;
   yolo::writeTextAtomically(dir.path() / "n.names", "zero\r\n\r\n  one \ntwo words\n");
-  EXPECT_EQ(readClassNames(dir.path() / "n.names"),
+  EXPECT_EQ(yolo::readClassNames(dir.path() / "n.names"),
             (std::vector<std::string>{"zero", "one", "two words"}));
-  writeClassNames(dir.path() / "m.names", {"a", "b"});
+  yolo::writeClassNames(dir.path() / "m.names", {"a", "b"});
   EXPECT_EQ(yolo::readTextFile(dir.path() / "m.names"), "a\nb\n");
   yolo::writeTextAtomically(dir.path() / "empty.names", "\n \n");
-  EXPECT_THROW(readClassNames(dir.path() / "empty.names"), std::runtime_error);
+  EXPECT_THROW(yolo::readClassNames(dir.path() / "empty.names"), std::runtime_error);
   try {
-    readClassNames(dir.path() / "absent.names");
+    yolo::readClassNames(dir.path() / "absent.names");
     FAIL() << "expected an error";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("absent.names"), std::string::npos);

@@ -8,6 +8,7 @@
 #include "core/data/voc_format.h"
 #include "core/data/yolo_txt_format.h"
 #include "core/util/atomic_file.h"
+#include "core/util/class_names.h"
 #include "tests/core/support.h"
 
 namespace fs = std::filesystem;
@@ -150,7 +151,7 @@ TEST(YoloTxt, ExportThenImportRoundTrips) {
   const std::vector<std::string> names = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
   exportYoloTxt(samples, names, dir.path() / "data");
   EXPECT_EQ(yolo::readTextFile(dir.path() / "data" / "q.txt"), "");
-  EXPECT_EQ(readClassNames(dir.path() / "data" / "classes.txt"), names);
+  EXPECT_EQ(yolo::readClassNames(dir.path() / "data" / "classes.txt"), names);
   EXPECT_EQ(yolo::readTextFile(dir.path() / "data" / "images.txt"),
             samples[0].image.string() + "\n" + samples[1].image.string() + "\n");
 

@@ -14,7 +14,7 @@
 #include "core/eval/evaluate_network.h"
 #include "core/infer/detector.h"
 #include "core/infer/draw.h"
-#include "core/infer/letterbox.h"
+#include "core/util/letterbox.h"
 #include "core/infer/postprocess.h"
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"

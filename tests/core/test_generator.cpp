@@ -14,6 +14,7 @@
 #include "core/data/annotation_file.h"
 #include "core/data/generator.h"
 #include "core/util/atomic_file.h"
+#include "core/util/class_names.h"
 #include "tests/core/support.h"
 
 namespace fs = std::filesystem;
@@ -265,7 +266,7 @@ TEST_F(Generator, WritesTheAnnotatedDatasetLayout) {
   const GenerateSummary s = generateDataset(c, digits, dir.path() / "set");
   const fs::path root = dir.path() / "set";
 
-  EXPECT_EQ(readClassNames(root / "mnist.names"),
+  EXPECT_EQ(yolo::readClassNames(root / "mnist.names"),
             (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}));
   // Relative paths in the file: the folder can move.
   std::istringstream lines(fileBytes(root / "train.txt"));

@@ -19,7 +19,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/infer/detector.h"
-#include "core/infer/letterbox.h"
 #include "core/infer/onednn_network.h"
 #include "core/infer/postprocess.h"
 #include "core/model/calibrate_batchnorm.h"
@@ -28,6 +27,7 @@
 #include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
 #include "core/util/compute_threads.h"
+#include "core/util/letterbox.h"
 #include "tests/core/same_detections.h"
 #include "tests/core/support.h"
 
@@ -225,8 +225,8 @@ TEST_F(InferenceSpeedups, FoldedConvLeavesTheBlockAlone) {
 TEST(Letterbox, FloatIntoEqualsLetterboxRgbOver255) {
   for (const auto& [w, h] : std::vector<std::pair<int, int>>{{640, 360}, {90, 300}, {128, 128}}) {
     const cv::Mat image = testImage(w, h);
-    infer::LetterboxGeometry expectedGeometry;
-    const cv::Mat rgb = infer::letterboxRgb(image, 128, &expectedGeometry);
+    yolo::LetterboxGeometry expectedGeometry;
+    const cv::Mat rgb = yolo::letterboxRgb(image, 128, &expectedGeometry);
     // Byte / 255.f, a true division per value (as toInputTensor's div_), in R, G, B planes.
     cv::Mat expected(3 * 128, 128, CV_32FC1);
     for (int c = 0; c < 3; ++c)
@@ -235,7 +235,7 @@ TEST(Letterbox, FloatIntoEqualsLetterboxRgbOver255) {
           expected.ptr<float>(c * 128 + y)[x] =
               static_cast<float>(rgb.ptr<uchar>(y)[3 * x + c]) / 255.f;
     cv::Mat actual(3 * 128, 128, CV_32FC1, cv::Scalar::all(-1));
-    const auto g = infer::letterboxRgbFloatInto(image, 128, actual.ptr<float>());
+    const auto g = yolo::letterboxRgbFloatInto(image, 128, actual.ptr<float>());
     EXPECT_EQ(g.offsetX, expectedGeometry.offsetX);
     EXPECT_EQ(g.offsetY, expectedGeometry.offsetY);
     EXPECT_EQ(g.resizedWidth, expectedGeometry.resizedWidth);
@@ -259,8 +259,8 @@ TEST_F(InferenceSpeedups, DetectorGivesTheDetectionsOfTheUnfoldedPipeline) {
   const auto ours = detector->detect(image, options);
 
   // The plain pipeline on the unfolded network.
-  infer::LetterboxGeometry g;
-  const cv::Mat rgb = infer::letterboxRgb(image, size, &g);
+  yolo::LetterboxGeometry g;
+  const cv::Mat rgb = yolo::letterboxRgb(image, size, &g);
   std::vector<infer::Detection> reference;
   {
     torch::InferenceMode guard;
@@ -312,7 +312,7 @@ TEST_F(InferenceSpeedups, TorchScriptExportMatchesNetworkDecodeAndNms) {
 
     // forward() with NMS: postprocess() with an identity letterbox.
     const auto final = m.forward({x}).toTensor();
-    infer::LetterboxGeometry identity = infer::LetterboxGeometry::compute(size, size, size);
+    yolo::LetterboxGeometry identity = yolo::LetterboxGeometry::compute(size, size, size);
     infer::DetectOptions detectOptions;
     detectOptions.scoreThreshold = 0.2f;
     const auto expected = infer::postprocess(all, identity, size, size, detectOptions);

@@ -9,6 +9,7 @@
 #include "core/data/annotation_file.h"
 #include "core/data/voc_format.h"
 #include "core/data/yolo_txt_format.h"
+#include "core/util/class_names.h"
 
 namespace yolo::ui {
 
@@ -20,7 +21,7 @@ QString str(const std::string& s) { return QString::fromStdString(s); }
 
 QStringList namesFrom(const fs::path& file) {
   QStringList names;
-  for (const std::string& n : data::readClassNames(file)) names << str(n);
+  for (const std::string& n : readClassNames(file)) names << str(n);
   return names;
 }
 

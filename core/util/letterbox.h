@@ -5,7 +5,7 @@
 
 #include <opencv2/core.hpp>
 
-namespace yolo::infer {
+namespace yolo {
 
 /// The padding colour, 128 of 255, as the tutorial's image_preprocess.
 inline constexpr int kLetterboxPad = 128;
@@ -46,4 +46,4 @@ cv::Mat letterboxRgb(const cv::Mat& bgr, int inputSize, LetterboxGeometry* geome
 /// Values equal letterboxRgb()'s bytes / 255.f exactly. Returns the geometry used.
 LetterboxGeometry letterboxRgbFloatInto(const cv::Mat& bgr, int inputSize, float* dst);
 
-}  // namespace yolo::infer
+}  // namespace yolo

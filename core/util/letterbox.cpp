@@ -1,4 +1,4 @@
-#include "core/infer/letterbox.h"
+#include "core/util/letterbox.h"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-namespace yolo::infer {
+namespace yolo {
 
 LetterboxGeometry LetterboxGeometry::compute(int sourceWidth, int sourceHeight, int inputSize) {
   if (sourceWidth <= 0 || sourceHeight <= 0 || inputSize <= 0) {
@@ -126,4 +126,4 @@ LetterboxGeometry letterboxRgbFloatInto(const cv::Mat& bgr, int inputSize, float
   return g;
 }
 
-}  // namespace yolo::infer
+}  // namespace yolo
