@@ -42,4 +42,14 @@ void addCommandSummaries(CLI::App& app) {
   for (const auto& [command, summary] : kCommands) app.add_subcommand(command, summary);
 }
 
+bool isCommand(const std::string& name, std::string* known) {
+  bool found = false;
+  if (known) known->clear();
+  for (const auto& [command, summary] : kCommands) {
+    found = found || name == command;
+    if (known) *known += (known->empty() ? "" : ", ") + std::string(command);
+  }
+  return found;
+}
+
 }  // namespace yolo::cli

@@ -20,4 +20,7 @@ std::string commandSummary(const std::string& name);
 /// Adds every sub-command to `app` with its summary only (no options): the front's help.
 void addCommandSummaries(CLI::App& app);
 
+/// Whether `name` is one of the sub-commands; `known` gets their names, comma-separated.
+bool isCommand(const std::string& name, std::string* known = nullptr);
+
 }  // namespace yolo::cli

@@ -1,7 +1,10 @@
-// yolo-cli: answers `--help`, `--version` and a bare `yolo-cli` (the usage error) without
-// libtorch, and hands every other command line to yolo-cli.real (app/cli/main.cpp).
+// yolo-cli: answers `--help`, `--version`, a bare `yolo-cli` and an unknown command (usage
+// errors) without libtorch, and hands every other command line to yolo-cli.real
+// (app/cli/main.cpp).
 
+#include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include <CLI/CLI.hpp>
@@ -35,6 +38,14 @@ int main(int argc, char** argv) {
       return code == 0 ? 0 : static_cast<int>(yolo::cli::Status::kUsage);
     }
     return 0;
+  }
+  // A first word that is no option and no command: say so here, in milliseconds (CLI11 in
+  // the real program would only say that a sub-command is required).
+  std::string known;
+  if (argv[1][0] != '-' && !yolo::cli::isCommand(argv[1], &known)) {
+    std::fprintf(stderr, "yolo-cli: unknown command '%s' (commands: %s; see yolo-cli --help)\n",
+                 argv[1], known.c_str());
+    return static_cast<int>(yolo::cli::Status::kUsage);
   }
   // `train` runs its batch loaders beside libtorch's OpenMP threads, which must sleep between
   // parallel regions; set here, the real program need not re-execute itself to read it.
