@@ -7,7 +7,7 @@
 // never fails on time.
 //   bench_detect_view_load [--model RUN_OR_CHECKPOINT] [--image IMAGE] [--runs 5]
 // Without --model it makes an untrained yolov3-tiny-3l checkpoint (the cpu-fast model;
-// output prior 0.01, so few candidates reach NMS, as with a trained model).
+// bench/untrained_checkpoint.h).
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -28,8 +28,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "bench/options.h"
+#include "bench/untrained_checkpoint.h"
 #include "core/infer/detector.h"
-#include "core/model/yolo_net.h"
 #include "core/train/checkpoint.h"
 #include "core/util/process_environment.h"
 #include "ui/detect/detect_view.h"
@@ -80,13 +80,8 @@ int main(int argc, char** argv) {
 
   fs::path checkpoint;
   if (model.empty()) {
-    yolo::train::CheckpointHeader header;
-    header.config.model = yolo::model::makeModelSpec("yolov3-tiny-3l", 10, 416);
-    header.config.model.init = "kaiming";
-    header.config.model.outputPrior = 0.01f;
     checkpoint = dir / "untrained.pt";
-    yolo::train::saveCheckpoint(checkpoint, header, *yolo::model::createModel(header.config.model),
-                                nullptr);
+    yolo::bench::saveUntrainedCheckpoint(checkpoint, "yolov3-tiny-3l");
   } else {
     checkpoint = yolo::train::resolveCheckpoint(model);
   }
