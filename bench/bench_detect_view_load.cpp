@@ -30,7 +30,7 @@
 #include "bench/options.h"
 #include "bench/untrained_checkpoint.h"
 #include "core/infer/detector.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
 #include "core/util/process_environment.h"
 #include "ui/detect/detect_view.h"
 
@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     checkpoint = dir / "untrained.pt";
     yolo::bench::saveUntrainedCheckpoint(checkpoint, "yolov3-tiny-3l");
   } else {
-    checkpoint = yolo::train::resolveCheckpoint(model);
+    checkpoint = yolo::run::resolveCheckpoint(model);
   }
   cv::Mat image;
   if (!imagePath.empty()) image = cv::imread(imagePath, cv::IMREAD_COLOR);

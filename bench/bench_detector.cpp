@@ -23,7 +23,7 @@
 #include "bench/median_time.h"
 #include "core/infer/detector.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
 #include "core/util/process_environment.h"
 
 using yolo::bench::medianMs;
@@ -42,11 +42,11 @@ int main(int argc, char** argv) {
 
   const auto dir = std::filesystem::temp_directory_path() / "yolo-bench-detector";
   std::filesystem::create_directories(dir);
-  train::CheckpointHeader header;
+  run::CheckpointHeader header;
   header.config.model = model::makeModelSpec(architecture, 10, inputSize);
   header.config.model.init = init;
   auto net = model::createModel(header.config.model);
-  train::saveCheckpoint(dir / "last.pt", header, *net, nullptr);
+  run::saveCheckpoint(dir / "last.pt", header, *net, nullptr);
 
   auto detector = infer::Detector::load(dir, "cpu", threads);
   cv::Mat image(480, 640, CV_8UC3);

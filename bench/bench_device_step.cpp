@@ -25,14 +25,14 @@
 #include "bench/options.h"
 #include "core/data/batch_loader.h"
 #include "core/model/yolo_net.h"
+#include "core/run/run_config.h"
 #include "core/train/fused_adam.h"
-#include "core/train/run_config.h"
 #include "core/train/training_step.h"
 #include "core/util/compute_threads.h"
 
 namespace {
 
-using yolo::train::RunConfig;
+using yolo::run::RunConfig;
 
 struct Options {
   std::string model = "yolov3";
@@ -142,7 +142,7 @@ double stepSeconds(Side& side, const yolo::data::Batch& batch, const RunConfig& 
 int main(int argc, char** argv) {
   const Options o = parseOptions(argc, argv);
   yolo::setComputeThreads(o.threads);
-  RunConfig config = yolo::train::preset(o.model == "yolov3" ? "tutorial" : "cpu-fast");
+  RunConfig config = yolo::run::preset(o.model == "yolov3" ? "tutorial" : "cpu-fast");
   config.model.inputSize = o.size;
   config.lrInit = 1e-4;
 

@@ -25,7 +25,7 @@
 
 #include "core/data/digit_source.h"
 #include "core/data/generator.h"
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
 #include "core/util/process_environment.h"
 #include "ui/main_window.h"
 #include "ui/plots/plot_panel.h"
@@ -253,8 +253,8 @@ int main(int argc, char** argv) {
   probe.stop();
   const auto idle = probe.figures();
 
-  yolo::train::RunConfig c = yolo::train::preset("cpu-fast");
-  yolo::train::useDataFolder(c, data.toStdString());
+  yolo::run::RunConfig c = yolo::run::preset("cpu-fast");
+  yolo::run::useDataFolder(c, data.toStdString());
   c.model.architecture = "yolov3-tiny";
   c.model.anchors = yolo::model::defaultAnchors("yolov3-tiny");
   c.model.inputSize = o.inputSize;

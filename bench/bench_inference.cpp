@@ -37,7 +37,7 @@
 #include "core/model/darknet_io.h"
 #include "core/model/fold_batchnorm.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
 #include "core/util/compute_threads.h"
 #include "core/util/letterbox.h"
 
@@ -276,19 +276,19 @@ int main(int argc, char** argv) {
     }
     const fs::path caseDir = dir / c.label;
     fs::create_directories(caseDir);
-    train::CheckpointHeader header;
+    run::CheckpointHeader header;
     header.config.model = spec;
     header.classNames = names;
-    train::saveCheckpoint(caseDir / "last.pt", header, *net, nullptr);
+    run::saveCheckpoint(caseDir / "last.pt", header, *net, nullptr);
     model::saveDarknet(*net, names, caseDir, "model");
 
     // The rewrites one by one, on copies of the same weights.
     auto folded = model::createModel(spec);
-    train::loadCheckpoint(caseDir / "last.pt", *folded, nullptr);
+    run::loadCheckpoint(caseDir / "last.pt", *folded, nullptr);
     folded->eval();
     model::foldBatchNorm(*folded);
     auto packed = model::createModel(spec);
-    train::loadCheckpoint(caseDir / "last.pt", *packed, nullptr);
+    run::loadCheckpoint(caseDir / "last.pt", *packed, nullptr);
     packed->eval();
     model::foldBatchNorm(*packed);
     if (model::canPrepackForCpuInference()) model::prepackForCpuInference(*packed);

@@ -26,7 +26,7 @@
 #include "bench/options.h"
 #include "core/data/digit_source.h"
 #include "core/data/generator.h"
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
 #include "core/train/trainer.h"
 #include "core/util/process_environment.h"
 
@@ -137,6 +137,7 @@ fs::path makeDataset(const fs::path& dir, int trainImages) {
 
 OursResult runOurs(const Options& o, const Case& c, const fs::path& data, const fs::path& runDir) {
   using namespace yolo::train;
+  using namespace yolo::run;
   RunConfig config = preset(c.model == "yolov3" ? "tutorial" : "cpu-fast");
   config.model.inputSize = c.size;
   config.batchSize = c.batch;

@@ -8,17 +8,17 @@
 #include <string>
 
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
 
 namespace yolo::bench {
 
 inline void saveUntrainedCheckpoint(const std::filesystem::path& path,
                                     const std::string& architecture, int inputSize = 416) {
-  train::CheckpointHeader header;
+  run::CheckpointHeader header;
   header.config.model = model::makeModelSpec(architecture, 10, inputSize);
   header.config.model.init = "kaiming";
   header.config.model.outputPrior = 0.01f;
-  train::saveCheckpoint(path, header, *model::createModel(header.config.model), nullptr);
+  run::saveCheckpoint(path, header, *model::createModel(header.config.model), nullptr);
 }
 
 }  // namespace yolo::bench

@@ -14,7 +14,7 @@
 #include "core/model/darknet_io.h"
 #include "core/model/torchscript_export.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint_model.h"
+#include "core/run/checkpoint_model.h"
 #include "core/util/class_names.h"
 
 namespace yolo::cli {
@@ -38,7 +38,7 @@ void runExport(const ExportCliOptions& o) {
     std::cerr << "yolo-cli: error: --with-nms applies to --format torchscript only\n";
     throw ExitCode{Status::kUsage};
   }
-  const train::CheckpointModel loaded = train::loadCheckpointModel(o.model);
+  const run::CheckpointModel loaded = run::loadCheckpointModel(o.model);
   model::YoloNetImpl& net = *loaded.net;
   const model::ModelSpec& spec = net.spec();
   const std::vector<std::string>& names = loaded.classNames;

@@ -50,14 +50,14 @@ std::string defaultRunDir(const std::string& preset) {
   return "runs/" + (preset.empty() ? std::string("run") : preset) + "-" + stamp;
 }
 
-train::RunConfig buildConfig(const TrainOptions& o) {
-  train::RunConfig config;
+run::RunConfig buildConfig(const TrainOptions& o) {
+  run::RunConfig config;
   if (!o.configFile.empty()) {
-    config = train::loadRunConfig(o.configFile);
+    config = run::loadRunConfig(o.configFile);
   } else {
-    config = train::preset(o.presetName.empty() ? "cpu-fast" : o.presetName);
+    config = run::preset(o.presetName.empty() ? "cpu-fast" : o.presetName);
   }
-  if (!o.dataDir.empty()) train::useDataFolder(config, o.dataDir);
+  if (!o.dataDir.empty()) run::useDataFolder(config, o.dataDir);
   if (!o.architecture.empty()) {
     config.model.architecture = o.architecture;
     config.model.anchors = model::defaultAnchors(o.architecture);
@@ -73,7 +73,7 @@ train::RunConfig buildConfig(const TrainOptions& o) {
   if (o.freezeBackboneEpochs >= 0) config.freezeBackboneEpochs = o.freezeBackboneEpochs;
   for (const std::string& setting : o.settings) {
     try {
-      train::applySetting(config, setting);
+      run::applySetting(config, setting);
     } catch (const std::invalid_argument& e) {
       std::cerr << "yolo-cli train: --set: " << e.what() << "\n";
       throw ExitCode{Status::kUsage};
@@ -102,7 +102,7 @@ void runTraining(const TrainOptions& o) {
   if (!o.resumeDir.empty()) {
     trainer = train::Trainer::resumeFrom(o.resumeDir);
   } else {
-    const train::RunConfig config = buildConfig(o);
+    const run::RunConfig config = buildConfig(o);
     const std::string out = o.outDir.empty() ? defaultRunDir(config.preset) : o.outDir;
     trainer = std::make_unique<train::Trainer>(config, out);
   }

@@ -11,7 +11,7 @@
 #include "core/infer/winograd_conv.h"
 #include "core/model/fold_batchnorm.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint_model.h"
+#include "core/run/checkpoint_model.h"
 #include "core/util/compute_device.h"
 #include "core/util/compute_threads.h"
 #include "core/util/letterbox.h"
@@ -64,7 +64,7 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
   // Set before building anything: intra-op parallelism is process-wide in libtorch.
   setComputeThreads(threads);
 
-  train::CheckpointModel loaded = train::loadCheckpointModel(modelPath);
+  run::CheckpointModel loaded = run::loadCheckpointModel(modelPath);
   const model::ModelSpec& spec = loaded.net->spec();
   std::unique_ptr<Detector> d(new Detector());
   Impl& impl = *d->impl_;

@@ -323,17 +323,4 @@ std::shared_ptr<YoloNetImpl> loadDarknet(const fs::path& cfg, const fs::path& we
   return net;
 }
 
-int backboneConvCount(const std::string& architecture) {
-  if (architecture == "yolov3") return 52;
-  if (architecture == "yolov3-tiny" || architecture == "yolov3-tiny-3l") return 7;
-  return 0;
-}
-
-void setBackboneFrozen(YoloNetImpl& net, bool frozen) {
-  const std::vector<ConvBlock> convs = net.convsInDarknetOrder();
-  const int n = backboneConvCount(net.spec().architecture);
-  for (int i = 0; i < n && i < static_cast<int>(convs.size()); ++i)
-    for (auto& p : convs[static_cast<std::size_t>(i)]->parameters()) p.set_requires_grad(!frozen);
-}
-
 }  // namespace yolo::model

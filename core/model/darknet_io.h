@@ -111,13 +111,4 @@ std::shared_ptr<YoloNetImpl> loadDarknet(const std::filesystem::path& cfg,
                                          const std::filesystem::path& weights,
                                          DarknetLoadReport* report = nullptr);
 
-/// How many leading convs of convsInDarknetOrder() form the backbone that freezing holds:
-/// 52 (Darknet-53) for yolov3; 7 (the 16..1024-channel convs before the heads) for
-/// yolov3-tiny and yolov3-tiny-3l.
-int backboneConvCount(const std::string& architecture);
-
-/// Turns requires_grad off (frozen) or on for the backbone's parameters. Its BatchNorm keeps
-/// updating running statistics unless the caller puts those modules in eval mode.
-void setBackboneFrozen(YoloNetImpl& net, bool frozen);
-
 }  // namespace yolo::model

@@ -1,11 +1,7 @@
 #pragma once
-// metrics.jsonl: one JSON object per line, appended as the run goes, so other programs
-// (the GUI following a server's run, scripts) can read a run while it is written.
-// Keys follow the tutorial's TensorBoard scalars and are kept stable:
-//   {"type":"step","step":..,"total_steps":..,"steps_per_epoch":..,"epoch":..,"lr":..,"total_loss":..,"giou_loss":..,"conf_loss":..,
-//    "prob_loss":..,"giou_loss_s0":..,..,"images_per_s":..,"data_wait":..}
-//   {"type":"epoch","epoch":..,"step":..,"val_total_loss":..,"val_giou_loss":..,..,"map50":..}
-//   {"type":"event","step":..,"event":"checkpoint","message":".."}
+// metrics.jsonl: one JSON object per line (core/train/metrics_records.h), appended as the run
+// goes, so other programs (the GUI following a server's run, scripts) can read a run while
+// it is written.
 
 #include <cstdint>
 #include <filesystem>
@@ -14,13 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/train/training_events.h"
+#include "core/train/metrics_records.h"
 
 namespace yolo::train {
-
-nlohmann::json toJson(const StepMetrics& m);
-nlohmann::json toJson(const EpochMetrics& m);
-nlohmann::json toJson(const TrainingEvent& e, int64_t step);
 
 class MetricsLog {
  public:

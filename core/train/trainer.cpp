@@ -12,11 +12,12 @@
 #include "core/eval/evaluate_network.h"
 #include "core/model/darknet_io.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
+#include "core/run/mixed_precision.h"
+#include "core/train/backbone_freeze.h"
 #include "core/train/fused_adam.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/metrics_log.h"
-#include "core/train/mixed_precision.h"
 #include "core/train/training_step.h"
 #include "core/train/weight_average.h"
 #include "core/util/atomic_file.h"
@@ -44,7 +45,7 @@ double seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 }  // namespace
 
 struct Trainer::Impl {
-  RunConfig config;
+  run::RunConfig config;
   fs::path runDir;
   std::vector<std::string> classNames;
   std::vector<std::string> dataWarnings;
@@ -58,8 +59,8 @@ struct Trainer::Impl {
   LrSchedule schedule;
   int64_t stepsPerEpoch = 0;
   int64_t plannedSteps = 0;
-  int mapInterval = 0;  ///< epochs between mAP evaluations (mapEvaluationInterval())
-  CheckpointState state;
+  int mapInterval = 0;  ///< epochs between mAP evaluations (run::mapEvaluationInterval())
+  run::CheckpointState state;
   std::unique_ptr<MetricsLog> log;
 
   // Control from other threads.
@@ -91,7 +92,8 @@ struct Trainer::Impl {
 
     setComputeThreads(config.threads);
     device = computeDevice(config.device);
-    resolvePrecision(config.precision, device.is_cpu());  // refuses bf16 on CUDA before any work
+    run::resolvePrecision(config.precision,
+                          device.is_cpu());  // refuses bf16 on CUDA before any work
 
     const data::AugmentSwitches& augment = config.augment;
     auto train = loadSamples(config.trainAnnotations, config.model.numClasses, dataWarnings);
@@ -113,7 +115,8 @@ struct Trainer::Impl {
                                " training images");
     }
 
-    mapInterval = testSet ? mapEvaluationInterval(config, trainSet->size(), testSet->size()) : 0;
+    mapInterval =
+        testSet ? run::mapEvaluationInterval(config, trainSet->size(), testSet->size()) : 0;
     freshModelAndOptimizer();
 
     stepsPerEpoch =
@@ -131,11 +134,11 @@ struct Trainer::Impl {
     // behind, up to hundreds of MB each time; the writer's lock tells whose is dead.
     staleFilesReport = describeRemoved(removeStaleTemporaryFiles(runDir));
     if (resuming) {
-      const CheckpointHeader header =
-          loadCheckpoint(runDir / "last.pt", *net, optimizer.get(), averagedModule());
+      const run::CheckpointHeader header =
+          run::loadCheckpoint(runDir / "last.pt", *net, optimizer.get(), averagedModule());
       state = header.state;
     } else {
-      saveRunConfig(config, runDir / "config.json");
+      run::saveRunConfig(config, runDir / "config.json");
     }
     log = std::make_unique<MetricsLog>(runDir / "metrics.jsonl", resuming ? state.step : -1);
   }
@@ -165,10 +168,10 @@ struct Trainer::Impl {
   // The weights validation, mAP and best.pt use: the average when there is one.
   model::YoloNetImpl& evaluatedNet() { return average ? average->net() : *net; }
 
-  CheckpointHeader header() const { return {1, config, classNames, state}; }
+  run::CheckpointHeader header() const { return {1, config, classNames, state}; }
 
   void saveLast() {
-    saveCheckpoint(runDir / "last.pt", header(), *net, optimizer.get(), averagedModule());
+    run::saveCheckpoint(runDir / "last.pt", header(), *net, optimizer.get(), averagedModule());
   }
 
   void emit(const TrainingObserver& observer, const std::string& event,
@@ -226,6 +229,21 @@ struct Trainer::Impl {
     return sum;
   }
 
+  // What a failed mAP evaluation means for the run, best.pt included: with best_by map50
+  // the epoch cannot become the best, so best.pt keeps the best measured epoch (or, before
+  // any mAP was measured, the weights saved as a first best.pt).
+  std::string mapFailureMessage(int epoch, const std::string& what) const {
+    std::string consequence;
+    if (config.checkpoints.bestBy != "map50")
+      consequence = "best.pt follows " + config.checkpoints.bestBy + " and is not affected";
+    else if (state.hasBest)
+      consequence = "best.pt keeps the best mAP so far (" + std::to_string(state.bestMetric) + ")";
+    else
+      consequence = "best.pt holds the latest weights until an mAP can be measured";
+    return "mAP evaluation after epoch " + std::to_string(epoch + 1) + " failed: " + what + "; " +
+           consequence;
+  }
+
   struct TestSetFigures {
     std::optional<LossValues> validation;
     std::optional<double> map50;
@@ -258,7 +276,7 @@ struct Trainer::Impl {
       figures.map50 =
           eval::evaluateNetwork(evaluatedNet(), testSet->samples(), classNames, options).map50;
     } catch (const std::exception& e) {
-      emit(observer, "data_warning", std::string("mAP evaluation skipped: ") + e.what());
+      emit(observer, "map_failed", mapFailureMessage(epoch, e.what()));
       return {validationLoss(), std::nullopt};
     }
     if (batches > 0) {
@@ -270,8 +288,8 @@ struct Trainer::Impl {
 
   void rollBack(const TrainingObserver& observer, const std::string& why) {
     if (fs::exists(runDir / "last.pt")) {
-      const CheckpointHeader h =
-          loadCheckpoint(runDir / "last.pt", *net, optimizer.get(), averagedModule());
+      const run::CheckpointHeader h =
+          run::loadCheckpoint(runDir / "last.pt", *net, optimizer.get(), averagedModule());
       state = h.state;
       state.badStepsInRow = 0;
       emit(observer, "rolled_back",
@@ -281,7 +299,7 @@ struct Trainer::Impl {
       emit(observer, "rolled_back",
            why + "; no checkpoint yet, weights were re-initialised and paused");
       freshModelAndOptimizer();
-      state = CheckpointState{};
+      state = run::CheckpointState{};
     }
     std::lock_guard<std::mutex> lock(controlMutex);
     pauseRequested = true;
@@ -292,9 +310,9 @@ struct Trainer::Impl {
   void freezeBackboneFor(const TrainingObserver& observer, int epoch) {
     const bool frozen = epoch < config.freezeBackboneEpochs;
     if (frozen == backboneFrozen) return;
-    model::setBackboneFrozen(*net, frozen);
+    setBackboneFrozen(*net, frozen);
     backboneFrozen = frozen;
-    const int convs = model::backboneConvCount(config.model.architecture);
+    const int convs = backboneConvCount(config.model.architecture);
     emit(observer, frozen ? "backbone_frozen" : "backbone_unfrozen",
          "backbone (" + std::to_string(convs) + " convs) " +
              (frozen ? "frozen until epoch " + std::to_string(config.freezeBackboneEpochs + 1)
@@ -306,7 +324,7 @@ struct Trainer::Impl {
          "training " + config.model.architecture + " at " + std::to_string(config.model.inputSize) +
              " on " + std::to_string(trainSet->size()) + " images, " +
              std::to_string(plannedSteps) + " steps in " +
-             describePrecision(config.precision, device.is_cpu()) +
+             run::describePrecision(config.precision, device.is_cpu()) +
              (state.step > 0 ? ", resuming at step " + std::to_string(state.step) : "") +
              (mapInterval == 0 ? ""
               : mapInterval == 1
@@ -342,7 +360,11 @@ struct Trainer::Impl {
 
         const double lr = schedule.at(state.step);
         setLearningRate(lr);
-        std::optional<LossValues> loss = trainStep(*net, *optimizer, *batch, config, device);
+        std::function<double(double)> checkedLoss;
+        if (observer.checkedLoss)
+          checkedLoss = [&](double value) { return observer.checkedLoss(state.step + 1, value); };
+        std::optional<LossValues> loss =
+            trainStep(*net, *optimizer, *batch, config, device, checkedLoss);
         if (!loss) {
           ++state.badStepsInRow;
           emit(observer, "nan_skipped",
@@ -428,10 +450,10 @@ struct Trainer::Impl {
       emit(observer, "checkpoint", "saved last.pt after epoch " + std::to_string(epoch + 1));
     }
     if (isBest || !fs::exists(runDir / "best.pt")) {
-      saveCheckpoint(runDir / "best.pt", header(), evaluatedNet(), nullptr);
+      run::saveCheckpoint(runDir / "best.pt", header(), evaluatedNet(), nullptr);
       if (isBest) {
         emit(observer, "best",
-             "best.pt: " + config.checkpoints.bestBy + " " + std::to_string(*metric) +
+             "best.pt: " + config.checkpoints.bestBy + " " + std::to_string(state.bestMetric) +
                  " at epoch " + std::to_string(epoch + 1));
       }
     }
@@ -444,7 +466,7 @@ struct Trainer::Impl {
   }
 };
 
-Trainer::Trainer(RunConfig config, fs::path runDir) : impl_(std::make_unique<Impl>()) {
+Trainer::Trainer(run::RunConfig config, fs::path runDir) : impl_(std::make_unique<Impl>()) {
   impl_->config = std::move(config);
   impl_->runDir = std::move(runDir);
   impl_->setUp(/*resuming=*/false);
@@ -456,7 +478,7 @@ std::unique_ptr<Trainer> Trainer::resumeFrom(const fs::path& runDir) {
   }
   std::unique_ptr<Trainer> trainer(new Trainer());
   trainer->impl_ = std::make_unique<Impl>();
-  trainer->impl_->config = loadRunConfig(runDir / "config.json");
+  trainer->impl_->config = run::loadRunConfig(runDir / "config.json");
   trainer->impl_->runDir = runDir;
   trainer->impl_->setUp(/*resuming=*/true);
   return trainer;
@@ -495,7 +517,7 @@ void Trainer::stop() {
 }
 
 bool Trainer::isPaused() const { return impl_->paused; }
-const RunConfig& Trainer::config() const { return impl_->config; }
+const run::RunConfig& Trainer::config() const { return impl_->config; }
 const fs::path& Trainer::runDir() const { return impl_->runDir; }
 
 }  // namespace yolo::train

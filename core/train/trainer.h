@@ -6,21 +6,21 @@
 #include <filesystem>
 #include <memory>
 
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
 #include "core/train/training_events.h"
 
 namespace yolo::train {
 
 enum class TrainingOutcome {
-  kFinished,   ///< all planned steps done; last.pt and best.pt written
-  kStopped,    ///< stop was requested; last.pt written, `resume` continues from it
+  kFinished,  ///< all planned steps done; last.pt and best.pt written
+  kStopped,   ///< stop was requested; last.pt written, `resume` continues from it
 };
 
 class Trainer {
  public:
   /// Starts a new run in `runDir` (created; config.json written there). Throws
   /// std::runtime_error when the config does not validate or the data cannot be read.
-  Trainer(RunConfig config, std::filesystem::path runDir);
+  Trainer(run::RunConfig config, std::filesystem::path runDir);
 
   /// Continues the run in `runDir` from its last checkpoint: same step, LR and data order.
   static std::unique_ptr<Trainer> resumeFrom(const std::filesystem::path& runDir);
@@ -41,7 +41,7 @@ class Trainer {
   void stop();
   bool isPaused() const;
 
-  const RunConfig& config() const;
+  const run::RunConfig& config() const;
   const std::filesystem::path& runDir() const;
 
  private:

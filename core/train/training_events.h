@@ -42,8 +42,10 @@ struct EpochMetrics {
 
 /// Something that happened: "started", "pretrained" (the Darknet weights report),
 /// "backbone_frozen", "backbone_unfrozen", "paused", "resumed", "checkpoint", "best",
-/// "nan_skipped", "rolled_back", "data_warning", "cleaned_up" (stale temporary files of a
-/// killed process removed from the run folder), "stopped", "finished", "failed".
+/// "nan_skipped", "rolled_back", "data_warning", "map_failed" (an mAP evaluation threw: the
+/// run goes on, the message says why and what became of best.pt), "cleaned_up" (stale
+/// temporary files of a killed process removed from the run folder), "stopped", "finished",
+/// "failed".
 struct TrainingEvent {
   std::string event;
   std::string message;
@@ -54,6 +56,10 @@ struct TrainingObserver {
   std::function<void(const StepMetrics&)> onStep;
   std::function<void(const EpochMetrics&)> onEpoch;
   std::function<void(const TrainingEvent&)> onEvent;
+  /// Empty in production. Given the 1-based step being tried and its loss, returns the loss
+  /// the divergence check sees: a test returns NaN to make the run skip, roll back and pause
+  /// as a diverging run would.
+  std::function<double(int64_t step, double loss)> checkedLoss;
 };
 
 }  // namespace yolo::train

@@ -1,29 +1,25 @@
 #include "core/train/training_step.h"
 
-#include <atomic>
 #include <cmath>
-#include <limits>
 #include <mutex>
 
 #include "core/data/yolo_targets.h"
 #include "core/model/cpu_autocast.h"
-#include "core/train/mixed_precision.h"
+#include "core/run/mixed_precision.h"
 #include "core/train/yolo_loss.h"
 #include "core/util/process_environment.h"
 
 namespace yolo::train {
 namespace {
 
-std::atomic<int> gInjectedNonFiniteSteps{0};
-
-YoloLossOptions lossOptionsOf(const model::YoloNetImpl& net, const RunConfig& config) {
+YoloLossOptions lossOptionsOf(const model::YoloNetImpl& net, const run::RunConfig& config) {
   YoloLossOptions o = YoloLossOptions::fromSpec(net.spec());
   o.ignoreIouThreshold = static_cast<float>(config.ignoreIouThreshold);
   o.ignoreWithAllBoxes = config.ignoreWithAllBoxes;
   return o;
 }
 
-TargetOptions targetOptionsOf(const model::YoloNetImpl& net, const RunConfig& config) {
+TargetOptions targetOptionsOf(const model::YoloNetImpl& net, const run::RunConfig& config) {
   TargetOptions options = TargetOptions::fromSpec(net.spec());
   options.anchorIouThreshold = static_cast<float>(config.anchorIouThreshold);
   options.maxBoxesPerScale = config.maxBoxesPerScale;
@@ -42,8 +38,9 @@ YoloTargets targetsOf(const data::Batch& batch, torch::Device device) {
 // The training forward pass in the run's precision; the outputs are float32 either way, so
 // the loss (exp, logs, GIoU) is computed in float32.
 std::vector<torch::Tensor> trainingForward(model::YoloNetImpl& net, const torch::Tensor& images,
-                                           const RunConfig& config, torch::Device device) {
-  if (resolvePrecision(config.precision, device.is_cpu()) != "bf16") return net.forward(images);
+                                           const run::RunConfig& config, torch::Device device) {
+  if (run::resolvePrecision(config.precision, device.is_cpu()) != "bf16")
+    return net.forward(images);
   std::vector<torch::Tensor> raw;
   {
     model::CpuBf16Autocast autocast;
@@ -90,7 +87,7 @@ void dropGradients(torch::optim::Optimizer& optimizer) {
 
 }  // namespace
 
-BatchLoaderCollate makeTargetCollate(const model::YoloNetImpl& net, const RunConfig& config) {
+BatchLoaderCollate makeTargetCollate(const model::YoloNetImpl& net, const run::RunConfig& config) {
   return [options = targetOptionsOf(net, config)](data::Batch& batch) {
     std::vector<ImageTargets> perImage;
     perImage.reserve(batch.boxes.size());
@@ -102,17 +99,16 @@ BatchLoaderCollate makeTargetCollate(const model::YoloNetImpl& net, const RunCon
 }
 
 std::optional<LossValues> trainStep(model::YoloNetImpl& net, torch::optim::Optimizer& optimizer,
-                                    const data::Batch& batch, const RunConfig& config,
-                                    torch::Device device) {
+                                    const data::Batch& batch, const run::RunConfig& config,
+                                    torch::Device device,
+                                    const std::function<double(double)>& checkedLoss) {
   keepLargeAllocationsInOneHeap();  // for library users; main() has called it already
   dropGradients(optimizer);
   const auto raw = trainingForward(net, batch.images.to(device), config, device);
   LossBreakdown loss = computeLoss(raw, targetsOf(batch, device), lossOptionsOf(net, config));
-  if (gInjectedNonFiniteSteps > 0) {
-    --gInjectedNonFiniteSteps;
-    loss.total = loss.total * std::numeric_limits<float>::quiet_NaN();
-  }
-  if (!std::isfinite(loss.total.item<double>())) {
+  double total = loss.total.item<double>();
+  if (checkedLoss) total = checkedLoss(total);
+  if (!std::isfinite(total)) {
     dropGradients(optimizer);
     return std::nullopt;
   }
@@ -125,15 +121,16 @@ std::optional<LossValues> trainStep(model::YoloNetImpl& net, torch::optim::Optim
   return valuesOf(loss);
 }
 
-LossValues evaluateLoss(model::YoloNetImpl& net, const data::Batch& batch, const RunConfig& config,
-                        torch::Device device) {
+LossValues evaluateLoss(model::YoloNetImpl& net, const data::Batch& batch,
+                        const run::RunConfig& config, torch::Device device) {
   torch::NoGradGuard noGrad;
   const auto raw = net.forward(batch.images.to(device));
   return valuesOf(computeLoss(raw, targetsOf(batch, device), lossOptionsOf(net, config)));
 }
 
 LossValues lossOfOutputs(const model::YoloNetImpl& net, const std::vector<torch::Tensor>& raw,
-                         const std::vector<torch::Tensor>& groundTruth, const RunConfig& config) {
+                         const std::vector<torch::Tensor>& groundTruth,
+                         const run::RunConfig& config) {
   TORCH_CHECK(!raw.empty(), "lossOfOutputs: no network outputs");
   const TargetOptions options = targetOptionsOf(net, config);
   std::vector<ImageTargets> perImage;
@@ -165,7 +162,5 @@ void scale(LossValues& values, double factor) {
   accumulate(scaled, values, factor);
   values = scaled;
 }
-
-void injectNonFiniteLossForTesting(int steps) { gInjectedNonFiniteSteps = steps; }
 
 }  // namespace yolo::train

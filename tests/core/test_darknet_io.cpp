@@ -9,7 +9,8 @@
 
 #include "core/model/darknet_io.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
+#include "core/train/backbone_freeze.h"
 #include "core/train/trainer.h"
 #include "core/util/atomic_file.h"
 #include "tests/core/support.h"
@@ -352,7 +353,7 @@ TEST_F(DarknetIo, TrainerStartsFromDarknetWeightsWithTheBackboneFrozen) {
   auto coco = randomModel("yolov3-tiny", 80, 64);
   saveDarknetWeights(*coco, data / "coco.weights");
 
-  yolo::train::RunConfig c = yolo::train::preset("cpu-fast");
+  yolo::run::RunConfig c = yolo::run::preset("cpu-fast");
   c.model.architecture = "yolov3-tiny";  // the COCO weights' model
   c.model.anchors = defaultAnchors("yolov3-tiny");
   c.trainAnnotations = (data / "train.txt").string();
@@ -385,9 +386,9 @@ TEST_F(DarknetIo, TrainerStartsFromDarknetWeightsWithTheBackboneFrozen) {
   ModelSpec spec = c.model;
   spec.anchors = defaultAnchors(spec.architecture);
   auto trained = createModel(spec);
-  yolo::train::loadCheckpoint(dir.path() / "run" / "last.pt", *trained, nullptr);
+  yolo::run::loadCheckpoint(dir.path() / "run" / "last.pt", *trained, nullptr);
   const auto ours = trained->convsInDarknetOrder(), theirs = coco->convsInDarknetOrder();
-  for (int i = 0; i < backboneConvCount("yolov3-tiny"); ++i) {
+  for (int i = 0; i < yolo::train::backboneConvCount("yolov3-tiny"); ++i) {
     EXPECT_TRUE(torch::equal(ours[i]->conv->weight, theirs[i]->conv->weight)) << "conv " << i;
     EXPECT_TRUE(torch::equal(ours[i]->bn->weight, theirs[i]->bn->weight)) << "conv " << i;
   }

@@ -14,10 +14,10 @@
 #include "core/eval/evaluate_network.h"
 #include "core/infer/detector.h"
 #include "core/infer/draw.h"
-#include "core/util/letterbox.h"
 #include "core/infer/postprocess.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
+#include "core/util/letterbox.h"
 #include "tests/core/support.h"
 
 using namespace yolo;
@@ -32,12 +32,12 @@ constexpr int kInput = 128;
 /// A checkpoint of a freshly initialised yolov3-tiny at 128: outputs are near-constant
 /// (objectness ~ class probabilities ~ 0.5), so every image gives plenty of candidates.
 fs::path writeTinyCheckpoint(const fs::path& dir) {
-  train::CheckpointHeader header;
+  run::CheckpointHeader header;
   header.config.model = model::makeModelSpec("yolov3-tiny", kClasses, kInput);
   for (int c = 0; c < kClasses; ++c) header.classNames.push_back("digit" + std::to_string(c));
   auto net = model::createModel(header.config.model);
   const fs::path path = dir / "last.pt";
-  train::saveCheckpoint(path, header, *net, /*optimizer=*/nullptr);
+  run::saveCheckpoint(path, header, *net, /*optimizer=*/nullptr);
   return path;
 }
 
@@ -269,7 +269,7 @@ TEST_F(DetectorTest, NetworkEvaluationMatchesTheDetectorsPath) {
       eval::evaluateOnSamples(*detector, samples, /*scoreThreshold=*/0.05f, /*iou=*/0.45f);
 
   auto net = model::createModel(model::makeModelSpec("yolov3-tiny", kClasses, kInput));
-  train::loadCheckpoint(checkpoint_, *net, nullptr);
+  run::loadCheckpoint(checkpoint_, *net, nullptr);
   net->train();
   eval::NetworkEvalOptions options;
   options.batchSize = 2;

@@ -25,7 +25,7 @@
 #include "core/model/fold_batchnorm.h"
 #include "core/model/torchscript_export.h"
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
 #include "core/util/compute_threads.h"
 #include "core/util/letterbox.h"
 #include "tests/core/same_detections.h"
@@ -247,10 +247,10 @@ TEST_F(InferenceSpeedups, DetectorGivesTheDetectionsOfTheUnfoldedPipeline) {
   test::ScratchDir dir;
   const int size = 160;
   auto net = calibratedNet("yolov3-tiny", size);
-  train::CheckpointHeader header;
+  run::CheckpointHeader header;
   header.config.model = net->spec();
   header.classNames = {"a", "b", "c"};
-  train::saveCheckpoint(dir.path() / "last.pt", header, *net, nullptr);
+  run::saveCheckpoint(dir.path() / "last.pt", header, *net, nullptr);
   auto detector = infer::Detector::load(dir.path(), "cpu", 1);
 
   infer::DetectOptions options;

@@ -12,13 +12,14 @@
 #include "core/model/model_spec.h"
 #include "core/model/winograd_conv.h"
 #include "core/model/yolo_net.h"
+#include "core/run/mixed_precision.h"
+#include "core/run/run_config.h"
 #include "core/train/fused_adam.h"
-#include "core/train/mixed_precision.h"
-#include "core/train/run_config.h"
 #include "core/train/training_step.h"
 #include "tests/core/support.h"
 
 namespace yolo::train {
+using namespace yolo::run;
 namespace {
 
 using MixedPrecisionTest = test::SeededTest;

@@ -1,12 +1,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
 #include "core/util/atomic_file.h"
 #include "tests/core/support.h"
 
 namespace fs = std::filesystem;
-using namespace yolo::train;
+using namespace yolo::run;
 
 TEST(RunConfig, PresetsMatchTheirDocumentedSettings) {
   const RunConfig tutorial = preset("tutorial");

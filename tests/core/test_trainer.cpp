@@ -4,13 +4,14 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/trainer.h"
 #include "core/train/training_step.h"
@@ -18,6 +19,7 @@
 
 namespace fs = std::filesystem;
 using namespace yolo::train;
+using namespace yolo::run;
 
 namespace {
 
@@ -255,10 +257,16 @@ TEST_F(TrainerTest, NonFiniteStepsAreSkippedThenRolledBackAndPaused) {
   Trainer trainer(config, dir.path() / "run");
   std::vector<TrainingEvent> events;
   std::atomic<bool> rolledBack{false};
+  int badTriesLeft = 0;  // the next tries whose loss the check sees as NaN
   TrainingObserver observer;
   observer.onStep = [&](const StepMetrics& m) {
-    if (m.step == 2) injectNonFiniteLossForTesting(2);  // two bad steps: skipped
-    if (m.step == 4) injectNonFiniteLossForTesting(3);  // three in a row: roll back
+    if (m.step == 2) badTriesLeft = 2;  // two bad steps: skipped
+    if (m.step == 4) badTriesLeft = 3;  // three in a row: roll back
+  };
+  observer.checkedLoss = [&](int64_t, double loss) {
+    if (badTriesLeft == 0) return loss;
+    --badTriesLeft;
+    return std::numeric_limits<double>::quiet_NaN();
   };
   observer.onEvent = [&](const TrainingEvent& e) {
     events.push_back(e);
@@ -278,6 +286,33 @@ TEST_F(TrainerTest, NonFiniteStepsAreSkippedThenRolledBackAndPaused) {
                              [](const TrainingEvent& e) { return e.event == "rolled_back"; });
   ASSERT_NE(rolled, events.end());
   EXPECT_NE(rolled->message.find("step 4"), std::string::npos) << rolled->message;
+}
+
+TEST_F(TrainerTest, AFailedMapEvaluationIsAnErrorEventThatSaysWhatBecameOfBestPt) {
+  yolo::test::ScratchDir dir;
+  RunConfig config = tinyRun(dir.path());
+  config.epochs = 2;
+  config.evalEveryEpochs = 1;
+  config.checkpoints.bestBy = "map50";
+  Trainer trainer(config, dir.path() / "run");
+  std::vector<TrainingEvent> events;
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics& m) {
+    // A test image the run read at its start is damaged before the first evaluation.
+    if (m.step == 1) std::ofstream(dir.path() / "img" / "6.png", std::ios::trunc) << "not a png";
+  };
+  observer.onEvent = [&](const TrainingEvent& e) { events.push_back(e); };
+  EXPECT_EQ(trainer.run(observer), TrainingOutcome::kFinished);
+
+  std::vector<std::string> failures;
+  for (const auto& e : events)
+    if (e.event == "map_failed") failures.push_back(e.message);
+  ASSERT_EQ(failures.size(), 2u) << "one per evaluation";
+  EXPECT_NE(failures[0].find("epoch 1"), std::string::npos) << failures[0];
+  EXPECT_NE(failures[0].find("6.png"), std::string::npos) << "names the file: " << failures[0];
+  EXPECT_NE(failures[0].find("best.pt holds the latest weights"), std::string::npos) << failures[0];
+  EXPECT_TRUE(fs::exists(dir.path() / "run" / "best.pt"));
+  EXPECT_EQ(countLines(dir.path() / "run" / "metrics.jsonl", "\"map_failed\""), 2);
 }
 
 TEST_F(TrainerTest, CheckpointRoundTripGivesIdenticalOutputs) {

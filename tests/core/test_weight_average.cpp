@@ -2,12 +2,13 @@
 // how checkpoints carry the average and the live weights apart.
 
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
-#include "core/train/run_config.h"
+#include "core/run/checkpoint.h"
+#include "core/run/run_config.h"
 #include "core/train/weight_average.h"
 #include "tests/core/support.h"
 
 using namespace yolo::train;
+using namespace yolo::run;
 
 namespace {
 

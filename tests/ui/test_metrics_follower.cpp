@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "core/train/metrics_records.h"
 #include "ui/train/metrics_follower.h"
 #include "ui/train/metrics_jsonl.h"
 
@@ -55,6 +56,47 @@ class TestMetricsFollower : public QObject {
     QVERIFY(std::holds_alternative<std::monostate>(parseMetricsLine("{\"type\":\"step\",\"st")));
     QVERIFY(std::holds_alternative<std::monostate>(parseMetricsLine("")));
     QVERIFY(std::holds_alternative<std::monostate>(parseMetricsLine("{\"type\":\"future\"}")));
+  }
+
+  // The followed path (a file) and the live path (the worker's callbacks) give equal records.
+  void aLineTheTrainerWritesReadsAsTheLiveRecord() {
+    yolo::train::StepMetrics m;
+    m.step = 12;
+    m.totalSteps = 40;
+    m.epoch = 2;
+    m.stepInEpoch = 2;
+    m.stepsPerEpoch = 10;
+    m.lr = 0.0005;
+    m.loss = {3.5, 1, 2, 0.5, {0.25, 0.75}, {1, 1}, {0.2, 0.3}};
+    m.imagesPerSecond = 12.5;
+    m.dataWait = 0.125;
+    m.etaSeconds = 90;
+    const QByteArray line = QByteArray::fromStdString(yolo::train::toJson(m).dump());
+    const MetricsLine followedLine = parseMetricsLine(line);
+    const auto* followed = std::get_if<StepRecord>(&followedLine);
+    QVERIFY(followed);
+    const StepRecord live = toRecord(m);
+    QCOMPARE(followed->step, live.step);
+    QCOMPARE(followed->totalSteps, live.totalSteps);
+    QCOMPARE(followed->stepInEpoch, live.stepInEpoch);
+    QCOMPARE(followed->stepsPerEpoch, live.stepsPerEpoch);
+    QCOMPARE(followed->lr, live.lr);
+    QCOMPARE(followed->total, live.total);
+    QCOMPARE(followed->confPerScale, live.confPerScale);
+    QCOMPARE(followed->dataWait, live.dataWait);
+    QCOMPARE(followed->etaSeconds, live.etaSeconds);
+
+    yolo::train::EpochMetrics e;
+    e.epoch = 2;
+    e.step = 20;
+    e.map50 = 0.75;
+    e.seconds = 30;
+    const MetricsLine epochLine =
+        parseMetricsLine(QByteArray::fromStdString(yolo::train::toJson(e).dump()));
+    const auto* epoch = std::get_if<EpochRecord>(&epochLine);
+    QVERIFY(epoch);
+    QCOMPARE(epoch->map50, toRecord(e).map50);
+    QVERIFY(!epoch->hasValidation());
   }
 
   void followsAppendedLines() {

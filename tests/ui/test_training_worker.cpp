@@ -1,6 +1,6 @@
-// TrainingSession + TrainingWorker: Start / Pause / Resume / Stop on a tiny generated set,
-// each run ending with exactly one of finished / failed / stopped, and bad settings ending
-// in failed(message) rather than a crash.
+// TrainingSession + TrainingWorker: Start / Pause / Resume / Stop on a tiny set of squares
+// and bars, each run ending with exactly one of finished / failed / stopped, and bad
+// settings ending in failed(message) rather than a crash.
 
 #include <QDir>
 #include <QFile>
@@ -8,9 +8,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "core/data/digit_source.h"
-#include "core/data/generator.h"
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
+#include "tests/ui/support/squares_dataset.h"
 #include "ui/train/training_session.h"
 
 using yolo::ui::TrainingSession;
@@ -22,10 +21,11 @@ class TestTrainingWorker : public QObject {
   QTemporaryDir dir_;
   QString data_;
 
-  yolo::train::RunConfig tinyConfig(int epochs) const {
-    yolo::train::RunConfig c = yolo::train::preset("cpu-fast");
-    yolo::train::useDataFolder(c, data_.toStdString());
+  yolo::run::RunConfig tinyConfig(int epochs) const {
+    yolo::run::RunConfig c = yolo::run::preset("cpu-fast");
+    yolo::run::useDataFolder(c, data_.toStdString());
     c.model.architecture = "yolov3-tiny";
+    c.model.numClasses = 2;
     c.model.anchors = yolo::model::defaultAnchors("yolov3-tiny");
     c.model.inputSize = 96;
     c.batchSize = 2;
@@ -44,17 +44,8 @@ class TestTrainingWorker : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(dir_.isValid());
-    const auto digits = yolo::data::findDefaultDigits();
-    if (!digits) QSKIP("MNIST digits not fetched (run datasets/fetch_mnist.sh)");
-    yolo::data::GeneratorConfig g;
-    g.canvasWidth = g.canvasHeight = 96;
-    g.small = {1, 2, {0.8f}};
-    g.medium = {0, 1, {1.f}};
-    g.big = {0, 0, {1.f}};
-    g.trainImages = 8;
-    g.testImages = 2;
     data_ = dir_.filePath(QStringLiteral("data"));
-    yolo::data::generateDataset(g, yolo::data::loadDigitsFolder(*digits), data_.toStdString());
+    yolo::test::writeSquaresDataset(data_, 8, 2);
   }
 
   void startPauseResumeStop() {

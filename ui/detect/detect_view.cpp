@@ -30,6 +30,7 @@
 #include "ui/common/box_image_view.h"
 #include "ui/common/class_colors.h"
 #include "ui/common/compute_devices.h"
+#include "ui/detect/detection_scheduler.h"
 #include "ui/detect/sketch_pad.h"
 
 namespace yolo::ui {
@@ -49,11 +50,15 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   connect(this, &DetectView::loadRequested, worker_, &DetectionWorker::loadModel);
   connect(this, &DetectView::detectRequested, worker_, &DetectionWorker::detect);
   connect(this, &DetectView::refilterRequested, worker_, &DetectionWorker::refilter);
+  scheduler_ = new DetectionScheduler(this);
+  connect(scheduler_, &DetectionScheduler::networkRequested, this, [this](int requestId) {
+    Q_EMIT detectRequested(requestId, drawing() ? sketch_->image() : images_[current_].image,
+                           settings());
+  });
+  connect(scheduler_, &DetectionScheduler::refilterRequested, this,
+          [this](int requestId) { Q_EMIT refilterRequested(requestId, settings()); });
   connect(worker_, &DetectionWorker::modelLoaded, this,
           [this](const QString& checkpoint, const QStringList& names, int inputSize) {
-            modelReady_ = true;
-            pendingLoads_ = std::max(0, pendingLoads_ - 1);
-            cachedKey_.clear();
             // A run folder loads its best.pt or last.pt: the list names the file loaded.
             loadedModel_ = checkpoint;
             if (QFileInfo(checkpoint).absolutePath() != QFileInfo(runDir_).absoluteFilePath())
@@ -66,12 +71,10 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
             modelInfo_->setToolTip(QDir::toNativeSeparators(checkpoint));
             Q_EMIT statusMessage(tr("Model loaded: %1").arg(QDir::toNativeSeparators(checkpoint)));
             Q_EMIT modelChanged(checkpoint);
-            wantDetect_ = true;
-            requestDetection();
+            scheduler_->modelLoaded();
           });
   connect(worker_, &DetectionWorker::modelFailed, this, [this](const QString& message) {
-    modelReady_ = false;
-    pendingLoads_ = std::max(0, pendingLoads_ - 1);
+    scheduler_->modelFailed();
     loadedModel_.clear();
     rebuildModelList();
     modelInfo_->setText(tr("No model: %1").arg(message));
@@ -79,9 +82,8 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   });
   connect(worker_, &DetectionWorker::detected, this, &DetectView::onDetected);
   connect(worker_, &DetectionWorker::detectFailed, this, [this](int id, const QString& message) {
-    if (id == inFlight_) inFlight_ = -1;
     Q_EMIT statusMessage(tr("Detection failed: %1").arg(message));
-    requestDetection();
+    scheduler_->requestFailed(id);
   });
   thread_->start();
 
@@ -115,19 +117,15 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   drawRow->addWidget(clear);
   drawLayout->addLayout(drawRow);
   connect(sketch_, &SketchPad::drawn, this, [this] {
-    if (!drawing()) return;
-    wantDetect_ = true;
-    requestDetection();
+    if (drawing()) scheduler_->pictureChanged(currentKey());
   });
 
   modes_ = new QTabWidget;
   modes_->setObjectName(QStringLiteral("detectModes"));
   modes_->addTab(imagesPage, tr("Images"));
   modes_->addTab(drawPage, tr("Draw"));
-  connect(modes_, &QTabWidget::currentChanged, this, [this] {
-    wantDetect_ = true;
-    requestDetection();
-  });
+  connect(modes_, &QTabWidget::currentChanged, this,
+          [this] { scheduler_->pictureChanged(currentKey()); });
 
   table_ = new QTableWidget(0, 6);
   table_->setObjectName(QStringLiteral("detectionTable"));
@@ -256,8 +254,7 @@ void DetectView::onSettingsChanged() {
   const DetectSettings s = settings();
   scoreLabel_->setText(QString::number(s.scoreThreshold, 'f', 2));
   nmsLabel_->setText(QString::number(s.iouThreshold, 'f', 2));
-  wantRefilter_ = true;
-  requestDetection();
+  scheduler_->settingsChanged();
 }
 
 bool DetectView::drawing() const { return modes_ && modes_->currentIndex() == 1; }
@@ -269,34 +266,11 @@ QString DetectView::currentKey() const {
   return current_ >= 0 ? QStringLiteral("image:%1").arg(current_) : QString();
 }
 
-void DetectView::requestDetection() {
-  if (!modelReady_ || inFlight_ >= 0) return;  // onDetected() calls back here
-  const QString key = currentKey();
-  if (key.isEmpty()) return;
-  // The network runs only for a new picture; threshold changes re-filter its cached output.
-  const bool needNetwork = wantDetect_ || key != cachedKey_;
-  if (!needNetwork && !wantRefilter_) return;
-  inFlight_ = nextRequest_++;
-  inFlightKey_ = key;
-  wantDetect_ = wantRefilter_ = false;
-  if (needNetwork) {
-    Q_EMIT detectRequested(inFlight_, drawing() ? sketch_->image() : images_[current_].image,
-                           settings());
-  } else {
-    Q_EMIT refilterRequested(inFlight_, settings());
-  }
-}
-
 void DetectView::onDetected(int requestId, const DetectionRecords& detections, double ms) {
-  if (requestId != inFlight_) return;
-  inFlight_ = -1;
-  cachedKey_ = inFlightKey_;
-  if (cachedKey_ == currentKey()) {
-    showDetections(detections);
-    Q_EMIT statusMessage(
-        tr("%n detection(s) in %1 ms", nullptr, detections.size()).arg(ms, 0, 'f', 1));
-  }
-  requestDetection();  // what was asked for meanwhile
+  if (!scheduler_->resultArrived(requestId)) return;  // overtaken by another picture
+  showDetections(detections);
+  Q_EMIT statusMessage(
+      tr("%n detection(s) in %1 ms", nullptr, detections.size()).arg(ms, 0, 'f', 1));
 }
 
 void DetectView::showDetections(const DetectionRecords& detections) {
@@ -381,18 +355,15 @@ void DetectView::showImage(int index) {
   view_->setImage(images_[index].image);
   shown_.clear();
   table_->setRowCount(0);
-  if (!modelReady_) {
+  if (!scheduler_->modelReady()) {
     Q_EMIT statusMessage(tr("Choose a model to detect digits in %1").arg(images_[index].name));
   }
-  wantDetect_ = true;
-  requestDetection();
+  scheduler_->pictureChanged(currentKey());
 }
 
 void DetectView::loadModel(const QString& path) {
-  modelReady_ = false;
-  ++pendingLoads_;
+  scheduler_->modelLoading();
   modelToRestore_.clear();
-  cachedKey_.clear();
   loadedModel_ = path;
   modelInfo_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
   Q_EMIT statusMessage(tr("Loading model %1…").arg(QDir::toNativeSeparators(path)));
@@ -520,9 +491,8 @@ void DetectView::showEvent(QShowEvent* event) {
   if (!modelToRestore_.isEmpty()) loadModel(std::exchange(modelToRestore_, QString()));
 }
 
-bool DetectView::settled() const {
-  const bool detectionDue = modelReady_ && wantDetect_ && !currentKey().isEmpty();
-  return pendingLoads_ == 0 && inFlight_ < 0 && !detectionDue;
-}
+bool DetectView::modelReady() const { return scheduler_->modelReady(); }
+
+bool DetectView::settled() const { return scheduler_->settled(); }
 
 }  // namespace yolo::ui

@@ -24,6 +24,7 @@ class QThread;
 namespace yolo::ui {
 
 class BoxImageView;
+class DetectionScheduler;
 class SketchPad;
 
 class DetectView : public QWidget {
@@ -56,7 +57,7 @@ class DetectView : public QWidget {
 
   int imageCount() const { return images_.size(); }
   int currentImage() const { return current_; }
-  bool modelReady() const { return modelReady_; }
+  bool modelReady() const;
   /// True when nothing is on its way: no model loading, no detection running or due for
   /// the shown picture (what is drawn is final).
   bool settled() const;
@@ -83,6 +84,7 @@ class DetectView : public QWidget {
   void statusMessage(const QString& text);
   /// Emitted when a detection result has been drawn (tests wait on it).
   void detectionsShown(int count);
+  /// A model finished loading (the main window saves it as the one to reopen).
   void modelChanged(const QString& checkpoint);
 
   // To the worker thread.
@@ -100,7 +102,6 @@ class DetectView : public QWidget {
   QWidget* buildToolbar();
   bool drawing() const;
   QString currentKey() const;
-  void requestDetection();
   void onSettingsChanged();
   void onDetected(int requestId, const DetectionRecords& detections, double ms);
   void showDetections(const DetectionRecords& detections);
@@ -129,17 +130,8 @@ class DetectView : public QWidget {
   QString runDir_;
   QStringList recentModels_;
   QString loadedModel_;
-  bool modelReady_ = false;
-  int pendingLoads_ = 0;    ///< loadModel() calls not yet answered by modelLoaded/modelFailed
   QString modelToRestore_;  ///< last session's model, loaded when the view is first shown
-
-  // One request in flight at a time; the latest wish waits (drawing fires many).
-  int nextRequest_ = 0;
-  int inFlight_ = -1;
-  bool wantDetect_ = false;
-  bool wantRefilter_ = false;
-  QString cachedKey_;  // what the worker's cached network output belongs to
-  QString inFlightKey_;
+  DetectionScheduler* scheduler_ = nullptr;
   DetectionRecords shown_;
 };
 

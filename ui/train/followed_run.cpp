@@ -15,7 +15,7 @@ FollowedRun::FollowedRun(const QString& runDir, TrainingPlots* plots, QObject* p
     : QObject(parent), runDir_(runDir), plots_(plots) {
   const QDir dir(runDir);
   try {
-    config_ = train::loadRunConfig(dir.filePath(QStringLiteral("config.json")).toStdString());
+    config_ = run::loadRunConfig(dir.filePath(QStringLiteral("config.json")).toStdString());
   } catch (const std::exception&) {
     // Curves without the planned schedule are still worth showing.
   }

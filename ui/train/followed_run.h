@@ -8,7 +8,7 @@
 
 #include <optional>
 
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
 #include "ui/train/metric_records.h"
 
 namespace yolo::ui {
@@ -42,7 +42,7 @@ class FollowedRun : public QObject {
   TrainingPlots* plots_ = nullptr;
   MetricsFollower* follower_ = nullptr;
   int plotRun_ = -1;
-  std::optional<train::RunConfig> config_;
+  std::optional<run::RunConfig> config_;
   bool scheduleDrawn_ = false;
   qint64 lastStep_ = 0;
 };

@@ -1,7 +1,8 @@
 #pragma once
 // What the plots and the log panel receive, whether from a live TrainingWorker or from a
 // metrics.jsonl file being followed. Plain Qt value types, so they travel through queued
-// signals.
+// signals; both sources make them from the core's records (core/train/metrics_records.h)
+// with the toRecord() functions below, so a live run and a followed one look the same.
 
 #include <QMetaType>
 #include <QString>
@@ -9,6 +10,8 @@
 
 #include <cmath>
 #include <limits>
+
+#include "core/train/training_events.h"
 
 namespace yolo::ui {
 
@@ -43,6 +46,10 @@ struct EventRecord {
   QString event;  ///< "started", "paused", "checkpoint", "nan_skipped", "rolled_back", ...
   QString message;
 };
+
+StepRecord toRecord(const train::StepMetrics& m);
+EpochRecord toRecord(const train::EpochMetrics& m);
+EventRecord toRecord(const train::TrainingEvent& e);
 
 }  // namespace yolo::ui
 

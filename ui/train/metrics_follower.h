@@ -30,6 +30,8 @@ class MetricsFollower : public QObject {
   /// whole history at once and accept the wait).
   void readToEnd();
   void stop();
+  /// True between follow() and stop(): changes to the file are being watched.
+  bool isFollowing() const { return poll_.isActive(); }
   QString path() const { return path_; }
   void setPollInterval(int ms) { poll_.setInterval(ms); }
 

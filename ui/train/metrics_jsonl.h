@@ -1,6 +1,6 @@
 #pragma once
-// Reads metrics.jsonl, the per-run log the trainer appends to: one JSON object a line with
-// "type" "step", "epoch" or "event".
+// Reads metrics.jsonl, the per-run log the trainer appends to, line by line with the core's
+// parser (core/train/metrics_records.h), into the records the plots take.
 
 #include <QByteArray>
 

@@ -21,7 +21,7 @@
 #include <exception>
 #include <optional>
 
-#include "core/train/mixed_precision.h"
+#include "core/run/mixed_precision.h"
 #include "ui/common/collapsible_section.h"
 #include "ui/common/compute_devices.h"
 
@@ -61,17 +61,17 @@ QString sci(double v) { return QString::number(v, 'g', 6); }
 /// The mAP cadence: "auto" (kEvalEveryEpochsAuto), "never" (0) or "every N epochs".
 class EvalEverySpinBox : public QSpinBox {
  public:
-  EvalEverySpinBox() { setRange(train::kEvalEveryEpochsAuto, 1000); }
+  EvalEverySpinBox() { setRange(run::kEvalEveryEpochsAuto, 1000); }
 
  protected:
   QString textFromValue(int value) const override {
-    if (value == train::kEvalEveryEpochsAuto) return tr("auto");
+    if (value == run::kEvalEveryEpochsAuto) return tr("auto");
     if (value == 0) return tr("never");
     return value == 1 ? tr("every epoch") : tr("every %1 epochs").arg(value);
   }
 
   int valueFromText(const QString& text) const override {
-    return parse(text).value_or(train::kEvalEveryEpochsAuto);
+    return parse(text).value_or(run::kEvalEveryEpochsAuto);
   }
 
   QValidator::State validate(QString& text, int&) const override {
@@ -84,7 +84,7 @@ class EvalEverySpinBox : public QSpinBox {
   /// "auto", "never", "every epoch", or any text whose number is N.
   std::optional<int> parse(const QString& text) const {
     const QString t = text.trimmed();
-    if (t.compare(tr("auto"), Qt::CaseInsensitive) == 0) return train::kEvalEveryEpochsAuto;
+    if (t.compare(tr("auto"), Qt::CaseInsensitive) == 0) return run::kEvalEveryEpochsAuto;
     if (t.compare(tr("never"), Qt::CaseInsensitive) == 0) return 0;
     if (t.compare(tr("every epoch"), Qt::CaseInsensitive) == 0) return 1;
     const QRegularExpressionMatch number = QRegularExpression(QStringLiteral("\\d+")).match(t);
@@ -103,7 +103,7 @@ RunConfigForm::RunConfigForm(QWidget* parent) : QWidget(parent) {
   addCollapsibleSection(layout, tr("Advanced"), buildAdvanced())
       ->setObjectName(QStringLiteral("advancedToggle"));
 
-  setConfig(train::preset("cpu-fast"));
+  setConfig(run::preset("cpu-fast"));
   setRunsRoot(QDir::current().absoluteFilePath(QStringLiteral("runs")));
   refreshRunName();
 
@@ -156,7 +156,7 @@ QWidget* RunConfigForm::buildBasic() {
 
   preset_ = new QComboBox;
   preset_->setObjectName(QStringLiteral("preset"));
-  for (const std::string& name : train::presetNames()) preset_->addItem(str(name));
+  for (const std::string& name : run::presetNames()) preset_->addItem(str(name));
   preset_->addItem(QStringLiteral("custom"));
   preset_->setToolTip(tr("Choosing a preset fills the settings; the data paths stay"));
   connect(preset_, &QComboBox::activated, this,
@@ -222,12 +222,12 @@ QWidget* RunConfigForm::buildBasic() {
   form->addRow(tr("De&vice:"), device_);
   precision_ = new QComboBox;
   precision_->setObjectName(QStringLiteral("precision"));
-  for (const auto& name : train::precisionNames()) precision_->addItem(str(name));
+  for (const auto& name : run::precisionNames()) precision_->addItem(str(name));
   precision_->setToolTip(
       tr("Arithmetic of the training steps. bf16: convolutions in bfloat16, weights and loss in "
          "float32; about twice the steps per second where the CPU multiplies bfloat16 in "
          "hardware. Auto on this computer's CPU: %1.")
-          .arg(str(train::describePrecision("auto", /*onCpu=*/true))));
+          .arg(str(run::describePrecision("auto", /*onCpu=*/true))));
   form->addRow(tr("&Precision:"), precision_);
   return box;
 }
@@ -314,8 +314,8 @@ QWidget* RunConfigForm::buildAdvanced() {
   return box;
 }
 
-train::RunConfig RunConfigForm::config() const {
-  train::RunConfig c = base_;
+run::RunConfig RunConfigForm::config() const {
+  run::RunConfig c = base_;
   c.preset = preset_->currentText().toStdString();
   if (c.model.architecture != architecture_->currentText().toStdString()) {
     c.model.architecture = architecture_->currentText().toStdString();
@@ -358,7 +358,7 @@ train::RunConfig RunConfigForm::config() const {
   return c;
 }
 
-void RunConfigForm::setConfig(const train::RunConfig& c) {
+void RunConfigForm::setConfig(const run::RunConfig& c) {
   base_ = c;
   const int presetIndex = preset_->findText(str(c.preset));
   preset_->setCurrentIndex(presetIndex >= 0 ? presetIndex : preset_->count() - 1);
@@ -402,13 +402,13 @@ void RunConfigForm::setConfig(const train::RunConfig& c) {
 
 void RunConfigForm::applyPreset(const QString& name) {
   if (name == QLatin1String("custom")) return;
-  train::RunConfig next;
+  run::RunConfig next;
   try {
-    next = train::preset(name.toStdString());
+    next = run::preset(name.toStdString());
   } catch (const std::exception&) {
     return;
   }
-  const train::RunConfig current = config();
+  const run::RunConfig current = config();
   next.trainAnnotations = current.trainAnnotations;
   next.testAnnotations = current.testAnnotations;
   next.classesFile = current.classesFile;
@@ -422,9 +422,9 @@ bool RunConfigForm::setDataFolder(const QString& folder) {
     const QSignalBlocker block(dataFolder_);
     dataFolder_->setText(folder);
   }
-  train::RunConfig c = config();
+  run::RunConfig c = config();
   try {
-    train::useDataFolder(c, folder.toStdString());
+    run::useDataFolder(c, folder.toStdString());
   } catch (const std::exception& e) {
     dataMessage_->setText(str(e.what()));
     dataMessage_->show();

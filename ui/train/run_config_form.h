@@ -1,12 +1,12 @@
 #pragma once
-// A form over yolo::train::RunConfig: presets, the data folder, the settings one changes
+// A form over yolo::run::RunConfig: presets, the data folder, the settings one changes
 // often, and the rest under "Advanced". Fields the form does not show (anchors) are kept
 // from the last config set.
 
 #include <QString>
 #include <QWidget>
 
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
 
 class QCheckBox;
 class QComboBox;
@@ -23,8 +23,8 @@ class RunConfigForm : public QWidget {
  public:
   explicit RunConfigForm(QWidget* parent = nullptr);
 
-  train::RunConfig config() const;
-  void setConfig(const train::RunConfig& config);
+  run::RunConfig config() const;
+  void setConfig(const run::RunConfig& config);
 
   /// Fills the annotation and class-name paths from a make-data folder; false with a
   /// message shown under the field when the folder lacks them.
@@ -48,7 +48,7 @@ class RunConfigForm : public QWidget {
   QLineEdit* pathEdit(const QString& objectName);
   QWidget* withBrowse(QLineEdit* edit, bool folder, const QString& filter = {});
 
-  train::RunConfig base_;
+  run::RunConfig base_;
   QComboBox* preset_ = nullptr;
   QLineEdit* dataFolder_ = nullptr;
   QLabel* dataMessage_ = nullptr;

@@ -4,6 +4,6 @@
 
 #include <QMetaType>
 
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
 
-Q_DECLARE_METATYPE(yolo::train::RunConfig)
+Q_DECLARE_METATYPE(yolo::run::RunConfig)

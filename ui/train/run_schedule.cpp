@@ -5,13 +5,13 @@
 
 namespace yolo::ui {
 
-int64_t plannedSteps(const train::RunConfig& config, int64_t stepsPerEpoch) {
+int64_t plannedSteps(const run::RunConfig& config, int64_t stepsPerEpoch) {
   int64_t planned = stepsPerEpoch * config.epochs;
   if (config.maxSteps > 0) planned = std::min(planned, config.maxSteps);
   return planned;
 }
 
-train::LrSchedule scheduleFor(const train::RunConfig& config, int64_t stepsPerEpoch,
+train::LrSchedule scheduleFor(const run::RunConfig& config, int64_t stepsPerEpoch,
                               int64_t totalSteps) {
   train::LrSchedule s;
   s.lrInit = config.lrInit;

@@ -4,17 +4,17 @@
 
 #include <cstdint>
 
+#include "core/run/run_config.h"
 #include "core/train/lr_schedule.h"
-#include "core/train/run_config.h"
 
 namespace yolo::ui {
 
 /// Planned steps: stepsPerEpoch * epochs, capped by maxSteps when set.
-int64_t plannedSteps(const train::RunConfig& config, int64_t stepsPerEpoch);
+int64_t plannedSteps(const run::RunConfig& config, int64_t stepsPerEpoch);
 
 /// The schedule of a run with `stepsPerEpoch`; `totalSteps` overrides the planned count
 /// when the trainer reported it (> 0).
-train::LrSchedule scheduleFor(const train::RunConfig& config, int64_t stepsPerEpoch,
+train::LrSchedule scheduleFor(const run::RunConfig& config, int64_t stepsPerEpoch,
                               int64_t totalSteps = 0);
 
 }  // namespace yolo::ui

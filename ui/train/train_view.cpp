@@ -17,7 +17,6 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
-#include <algorithm>
 #include <cmath>
 
 #include "core/util/format_duration.h"
@@ -25,6 +24,7 @@
 #include "ui/plots/training_plots.h"
 #include "ui/train/followed_run.h"
 #include "ui/train/metrics_follower.h"
+#include "ui/train/plotted_runs.h"
 #include "ui/train/run_config_form.h"
 #include "ui/train/run_schedule.h"
 
@@ -33,10 +33,11 @@ namespace yolo::ui {
 TrainView::TrainView(QWidget* parent) : QWidget(parent) {
   session_ = new TrainingSession(this);
   buildUi();
+  connect(runs_, &PlottedRuns::changed, this, &TrainView::refreshRunList);
 
   connect(session_, &TrainingSession::stateChanged, this, &TrainView::updateButtons);
   connect(session_, &TrainingSession::started, this,
-          [this](const QString& dir, const train::RunConfig& config) {
+          [this](const QString& dir, const run::RunConfig& config) {
             liveConfig_ = config;
             currentRunDir_ = dir;
             appendLog(tr("Run folder: %1").arg(QDir::toNativeSeparators(dir)));
@@ -151,6 +152,7 @@ void TrainView::buildUi() {
   controlsLayout->addWidget(progressText_);
 
   plots_ = new TrainingPlots;
+  runs_ = new PlottedRuns(plots_, this);
   log_ = new QPlainTextEdit;
   log_->setObjectName(QStringLiteral("eventLog"));
   log_->setReadOnly(true);
@@ -220,8 +222,8 @@ void TrainView::appendLog(const QString& text, const QString& kind) {
 
 bool TrainView::startTraining() {
   if (session_->isActive()) return false;
-  const train::RunConfig config = form_->config();
-  const std::vector<std::string> problems = train::validate(config);
+  const run::RunConfig config = form_->config();
+  const std::vector<std::string> problems = run::validate(config);
   if (!problems.empty()) {
     QStringList lines;
     for (const std::string& p : problems) lines << QString::fromStdString(p);
@@ -262,7 +264,7 @@ bool TrainView::resumeRunFolder(const QString& runDir) {
   if (session_->isActive()) return false;
   try {
     liveConfig_ =
-        train::loadRunConfig(QDir(runDir).filePath(QStringLiteral("config.json")).toStdString());
+        run::loadRunConfig(QDir(runDir).filePath(QStringLiteral("config.json")).toStdString());
   } catch (const std::exception& e) {
     const QString text = tr("Cannot resume %1: %2").arg(runDir, QString::fromStdString(e.what()));
     appendLog(text, QStringLiteral("failed"));
@@ -279,14 +281,7 @@ bool TrainView::resumeRunFolder(const QString& runDir) {
 void TrainView::beginLiveRun(const QString& runDir, bool loadHistory) {
   // A new live run gets clean plots: runs opened before are taken off (Open run… draws
   // them again over it).
-  plots_->clearRuns();
-  for (FollowedRun* f : followed_) {
-    f->follower()->stop();  // no more points for a plot run index about to be reused
-    f->deleteLater();
-  }
-  followed_.clear();
-  liveRun_ = plots_->addRun(QFileInfo(runDir).fileName());
-  refreshRunList();
+  runs_->beginLive(QFileInfo(runDir).fileName());
   scheduleDrawn_ = false;
   currentRunDir_ = runDir;
   progress_->setRange(0, 1);
@@ -297,9 +292,9 @@ void TrainView::beginLiveRun(const QString& runDir, bool loadHistory) {
     // and the plots replace those points as the new steps arrive.
     MetricsFollower history;
     connect(&history, &MetricsFollower::step, this,
-            [this](const StepRecord& r) { plots_->addStep(liveRun_, r); });
+            [this](const StepRecord& r) { plots_->addStep(runs_->liveRun(), r); });
     connect(&history, &MetricsFollower::epoch, this,
-            [this](const EpochRecord& r) { plots_->addEpoch(liveRun_, r); });
+            [this](const EpochRecord& r) { plots_->addEpoch(runs_->liveRun(), r); });
     history.follow(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")));
     history.readToEnd();  // before the resumed trainer's first step arrives
     history.stop();
@@ -322,11 +317,12 @@ void TrainView::stopTraining() {
 }
 
 void TrainView::onStep(const StepRecord& r) {
-  if (liveRun_ >= 0) {  // -1: its curves were removed from the plots
-    plots_->addStep(liveRun_, r);
+  const int liveRun = runs_->liveRun();
+  if (liveRun >= 0) {  // -1: its curves were removed from the plots
+    plots_->addStep(liveRun, r);
     plots_->setCurrentStep(static_cast<double>(r.step));
     if (!scheduleDrawn_ && r.stepsPerEpoch > 0) {
-      plots_->setSchedule(liveRun_, scheduleFor(liveConfig_, r.stepsPerEpoch, r.totalSteps));
+      plots_->setSchedule(liveRun, scheduleFor(liveConfig_, r.stepsPerEpoch, r.totalSteps));
       scheduleDrawn_ = true;
     }
   }
@@ -347,7 +343,7 @@ void TrainView::onStep(const StepRecord& r) {
 }
 
 void TrainView::onEpoch(const EpochRecord& r) {
-  if (liveRun_ >= 0) plots_->addEpoch(liveRun_, r);
+  if (runs_->liveRun() >= 0) plots_->addEpoch(runs_->liveRun(), r);
   QString text =
       tr("Epoch %1 done in %2").arg(r.epoch).arg(QString::fromStdString(formatDuration(r.seconds)));
   if (r.hasValidation()) text += tr(", val loss %1").arg(r.valTotal, 0, 'g', 4);
@@ -357,6 +353,8 @@ void TrainView::onEpoch(const EpochRecord& r) {
 
 void TrainView::onEvent(const EventRecord& e) {
   appendLog(e.message.isEmpty() ? e.event : e.message, e.event);
+  // The run goes on, but the user must see that its mAP (and so best.pt) stopped following.
+  if (e.event == QLatin1String("map_failed")) showProblem(e.message);
 }
 
 void TrainView::chooseRunToResume() {
@@ -379,7 +377,7 @@ void TrainView::openRunFolder(const QString& runDir) {
         tr("%1 has neither metrics.jsonl nor config.json.").arg(QDir::toNativeSeparators(runDir)));
     return;
   }
-  auto* run = new FollowedRun(runDir, plots_, this);
+  FollowedRun* run = runs_->follow(runDir);
   connect(run, &FollowedRun::event, this, [this, run](const EventRecord& e) {
     appendLog(QStringLiteral("%1: %2").arg(QFileInfo(run->runDir()).fileName(),
                                            e.message.isEmpty() ? e.event : e.message),
@@ -389,8 +387,6 @@ void TrainView::openRunFolder(const QString& runDir) {
     // The step marker follows the live run when there is one, else the followed run.
     if (!session_->isActive()) plots_->setCurrentStep(static_cast<double>(step));
   });
-  followed_.push_back(run);
-  refreshRunList();
   appendLog(tr("Following %1").arg(QDir::toNativeSeparators(runDir)), QStringLiteral("open"));
   run->start();
   if (!session_->isActive()) {
@@ -400,34 +396,16 @@ void TrainView::openRunFolder(const QString& runDir) {
 }
 
 void TrainView::clearPlots() {
-  for (FollowedRun* f : followed_) {
-    f->follower()->stop();  // no more points for a plot run index about to be reused
-    f->deleteLater();
-  }
-  followed_.clear();
-  plots_->clearRuns();
-  liveRun_ = -1;
-  if (session_->isActive()) {
-    liveRun_ = plots_->addRun(QFileInfo(currentRunDir_).fileName());
-    scheduleDrawn_ = false;
-  }
-  refreshRunList();
+  // The live run stays listed, with empty curves that fill again from its next step.
+  runs_->clear(session_->isActive() ? QFileInfo(currentRunDir_).fileName() : QString());
+  scheduleDrawn_ = false;
 }
 
 void TrainView::removePlottedRun(int plotRun) {
   if (!plots_->hasRun(plotRun)) return;
-  const auto it = std::find_if(followed_.begin(), followed_.end(),
-                               [plotRun](FollowedRun* f) { return f->plotRun() == plotRun; });
-  if (it != followed_.end()) {
-    (*it)->follower()->stop();
-    (*it)->deleteLater();
-    followed_.erase(it);
-  }
-  if (plotRun == liveRun_) liveRun_ = -1;  // training goes on; its points are not drawn
   appendLog(tr("Removed %1 from the plots").arg(plots_->runLabel(plotRun)),
             QStringLiteral("plots"));
-  plots_->removeRun(plotRun);
-  refreshRunList();
+  runs_->remove(plotRun);  // the live run trains on; its points are no longer drawn
 }
 
 void TrainView::removeSelectedRun() {
@@ -438,12 +416,10 @@ void TrainView::removeSelectedRun() {
 void TrainView::refreshRunList() {
   const QSignalBlocker block(runList_);
   runList_->clear();
-  for (int run = 0; run < plots_->runCount(); ++run) {
-    if (!plots_->hasRun(run)) continue;
-    QString text = plots_->runLabel(run);
-    if (run == liveRun_) text = tr("%1 (this run)").arg(text);
-    auto* item = new QListWidgetItem(text, runList_);
-    item->setData(Qt::UserRole, run);
+  for (const PlottedRuns::Entry& run : runs_->entries()) {
+    auto* item =
+        new QListWidgetItem(run.live ? tr("%1 (this run)").arg(run.label) : run.label, runList_);
+    item->setData(Qt::UserRole, run.plotRun);
   }
   runList_->setCurrentRow(-1);
   removeRun_->setEnabled(false);

@@ -5,8 +5,6 @@
 #include <QString>
 #include <QWidget>
 
-#include <vector>
-
 #include "ui/train/metric_records.h"
 #include "ui/train/training_session.h"
 
@@ -19,7 +17,7 @@ class QSettings;
 
 namespace yolo::ui {
 
-class FollowedRun;
+class PlottedRuns;
 class RunConfigForm;
 class TrainingPlots;
 
@@ -99,10 +97,9 @@ class TrainView : public QWidget {
   QListWidget* runList_ = nullptr;
   QPushButton* removeRun_ = nullptr;
 
-  std::vector<FollowedRun*> followed_;
-  int liveRun_ = -1;
+  PlottedRuns* runs_ = nullptr;
   bool scheduleDrawn_ = false;
-  train::RunConfig liveConfig_;
+  run::RunConfig liveConfig_;
   QString currentRunDir_;
   QString lastStatus_;
 };

@@ -19,7 +19,7 @@ TrainingSession::TrainingSession(QObject* parent) : QObject(parent) {
           Qt::QueuedConnection);
 
   connect(worker_, &TrainingWorker::started, this,
-          [this](const QString& dir, const train::RunConfig& config) {
+          [this](const QString& dir, const run::RunConfig& config) {
             runDir_ = dir;
             if (state_ == State::Starting) setState(State::Running);
             Q_EMIT started(dir, config);
@@ -54,7 +54,7 @@ TrainingSession::~TrainingSession() {
   thread_->wait();
 }
 
-bool TrainingSession::start(const train::RunConfig& config, const QString& runDir) {
+bool TrainingSession::start(const run::RunConfig& config, const QString& runDir) {
   if (isActive()) return false;
   runDir_ = runDir;
   setState(State::Starting);

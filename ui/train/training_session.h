@@ -30,7 +30,7 @@ class TrainingSession : public QObject {
   QString runDir() const { return runDir_; }
 
   /// False (and nothing happens) when a run is already active.
-  bool start(const yolo::train::RunConfig& config, const QString& runDir);
+  bool start(const yolo::run::RunConfig& config, const QString& runDir);
   bool resumeRun(const QString& runDir);
   void pause();
   void resume();
@@ -38,7 +38,7 @@ class TrainingSession : public QObject {
 
  Q_SIGNALS:
   void stateChanged(yolo::ui::TrainingSession::State state);
-  void started(const QString& runDir, const yolo::train::RunConfig& config);
+  void started(const QString& runDir, const yolo::run::RunConfig& config);
   void step(const yolo::ui::StepRecord& record);
   void epoch(const yolo::ui::EpochRecord& record);
   void event(const yolo::ui::EventRecord& record);
@@ -47,7 +47,7 @@ class TrainingSession : public QObject {
   void stopped();
 
   // To the worker, queued across threads.
-  void startNewRequested(const yolo::train::RunConfig& config, const QString& runDir);
+  void startNewRequested(const yolo::run::RunConfig& config, const QString& runDir);
   void startResumeRequested(const QString& runDir);
 
  private:

@@ -6,50 +6,8 @@
 
 namespace yolo::ui {
 
-namespace {
-QVector<double> toVector(const std::vector<double>& v) {
-  return QVector<double>(v.begin(), v.end());
-}
-}  // namespace
-
-StepRecord toRecord(const train::StepMetrics& m) {
-  StepRecord r;
-  r.step = m.step;
-  r.totalSteps = m.totalSteps;
-  r.epoch = m.epoch;
-  r.stepInEpoch = m.stepInEpoch;
-  r.stepsPerEpoch = m.stepsPerEpoch;
-  r.lr = m.lr;
-  r.total = m.loss.total;
-  r.giou = m.loss.giou;
-  r.conf = m.loss.conf;
-  r.prob = m.loss.prob;
-  r.giouPerScale = toVector(m.loss.giouPerScale);
-  r.confPerScale = toVector(m.loss.confPerScale);
-  r.probPerScale = toVector(m.loss.probPerScale);
-  r.imagesPerSecond = m.imagesPerSecond;
-  r.dataWait = m.dataWait;
-  r.etaSeconds = m.etaSeconds;
-  return r;
-}
-
-EpochRecord toRecord(const train::EpochMetrics& m) {
-  EpochRecord r;
-  r.epoch = m.epoch;
-  r.step = m.step;
-  if (m.validation) {
-    r.valTotal = m.validation->total;
-    r.valGiou = m.validation->giou;
-    r.valConf = m.validation->conf;
-    r.valProb = m.validation->prob;
-  }
-  if (m.map50) r.map50 = *m.map50;
-  r.seconds = m.seconds;
-  return r;
-}
-
 TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) {
-  qRegisterMetaType<yolo::train::RunConfig>();
+  qRegisterMetaType<yolo::run::RunConfig>();
   qRegisterMetaType<yolo::ui::StepRecord>();
   qRegisterMetaType<yolo::ui::EpochRecord>();
   qRegisterMetaType<yolo::ui::EventRecord>();
@@ -75,7 +33,7 @@ void TrainingWorker::requestStop() {
   if (trainer_) trainer_->stop();
 }
 
-void TrainingWorker::startNew(const train::RunConfig& config, const QString& runDir) {
+void TrainingWorker::startNew(const run::RunConfig& config, const QString& runDir) {
   run([&] { return std::make_unique<train::Trainer>(config, runDir.toStdString()); });
 }
 
@@ -101,9 +59,7 @@ void TrainingWorker::run(MakeTrainer make) {
   train::TrainingObserver observer;
   observer.onStep = [this](const train::StepMetrics& m) { Q_EMIT step(toRecord(m)); };
   observer.onEpoch = [this](const train::EpochMetrics& m) { Q_EMIT epoch(toRecord(m)); };
-  observer.onEvent = [this](const train::TrainingEvent& e) {
-    Q_EMIT event(EventRecord{QString::fromStdString(e.event), QString::fromStdString(e.message)});
-  };
+  observer.onEvent = [this](const train::TrainingEvent& e) { Q_EMIT event(toRecord(e)); };
 
   try {
     std::unique_ptr<train::Trainer> trainer = make();

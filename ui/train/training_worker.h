@@ -36,12 +36,12 @@ class TrainingWorker : public QObject {
 
  public Q_SLOTS:
   /// Starts a new run in `runDir`. Blocks this (worker) thread until the run ends.
-  void startNew(const yolo::train::RunConfig& config, const QString& runDir);
+  void startNew(const yolo::run::RunConfig& config, const QString& runDir);
   /// Continues the run in `runDir` from its last checkpoint.
   void startResume(const QString& runDir);
 
  Q_SIGNALS:
-  void started(const QString& runDir, const yolo::train::RunConfig& config);
+  void started(const QString& runDir, const yolo::run::RunConfig& config);
   void step(const yolo::ui::StepRecord& record);
   void epoch(const yolo::ui::EpochRecord& record);
   void event(const yolo::ui::EventRecord& record);
@@ -59,9 +59,5 @@ class TrainingWorker : public QObject {
   bool stopRequested_ = false;
   bool pauseRequested_ = false;
 };
-
-/// Conversions from the core's callback structs (exposed for tests).
-StepRecord toRecord(const train::StepMetrics& m);
-EpochRecord toRecord(const train::EpochMetrics& m);
 
 }  // namespace yolo::ui

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
 
 namespace yolo::test {
 
@@ -17,7 +17,7 @@ float logit(float p) { return std::log(p / (1.f - p)); }
 
 std::filesystem::path writeCertainCheckpoint(const std::filesystem::path& dir, int inputSize) {
   constexpr int kClasses = 2;
-  train::CheckpointHeader header;
+  run::CheckpointHeader header;
   header.config.model = model::makeModelSpec("yolov3-tiny", kClasses, inputSize);
   header.classNames = {"zero", "one"};
   auto net = model::createModel(header.config.model);
@@ -45,7 +45,7 @@ std::filesystem::path writeCertainCheckpoint(const std::filesystem::path& dir, i
   TORCH_CHECK(head == 2, "yolov3-tiny has ", head, " output convs, expected 2");
 
   const std::filesystem::path path = dir / "certain.pt";
-  train::saveCheckpoint(path, header, *net, /*optimizer=*/nullptr);
+  run::saveCheckpoint(path, header, *net, /*optimizer=*/nullptr);
   return path;
 }
 

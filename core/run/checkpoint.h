@@ -10,9 +10,9 @@
 
 #include <torch/torch.h>
 
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
 
-namespace yolo::train {
+namespace yolo::run {
 
 /// Where a run stood when a checkpoint was written.
 struct CheckpointState {
@@ -57,4 +57,4 @@ CheckpointHeader loadCheckpoint(const std::filesystem::path& path, torch::nn::Mo
 /// best.pt, else last.pt of a run folder; or `path` itself when it is a file.
 std::filesystem::path resolveCheckpoint(const std::filesystem::path& path);
 
-}  // namespace yolo::train
+}  // namespace yolo::run

@@ -1,4 +1,4 @@
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
 
 #include <fstream>
 #include <sstream>
@@ -6,7 +6,7 @@
 
 #include "core/util/atomic_file.h"
 
-namespace yolo::train {
+namespace yolo::run {
 namespace fs = std::filesystem;
 
 namespace {
@@ -184,4 +184,4 @@ fs::path resolveCheckpoint(const fs::path& path) {
   return path;
 }
 
-}  // namespace yolo::train
+}  // namespace yolo::run

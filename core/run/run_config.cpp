@@ -1,4 +1,4 @@
-#include "core/train/run_config.h"
+#include "core/run/run_config.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,10 +6,10 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "core/train/mixed_precision.h"
+#include "core/run/mixed_precision.h"
 #include "core/util/atomic_file.h"
 
-namespace yolo::train {
+namespace yolo::run {
 namespace fs = std::filesystem;
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(CheckpointPolicy, everyEpochs, everySteps, bestBy)
@@ -245,4 +245,4 @@ void useDataFolder(RunConfig& config, const fs::path& folder) {
   config.classesFile = fs::absolute(names).lexically_normal().string();
 }
 
-}  // namespace yolo::train
+}  // namespace yolo::run

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace yolo::train {
+namespace yolo::run {
 
 /// The values RunConfig::precision accepts: "auto", "fp32", "bf16".
 std::vector<std::string> precisionNames();
@@ -32,4 +32,4 @@ std::string resolvePrecision(const std::string& precision, bool onCpu);
 /// "bf16 (emulated: slow on this CPU)", "fp32 (no bfloat16 in this CPU)" or "fp32".
 std::string describePrecision(const std::string& precision, bool onCpu);
 
-}  // namespace yolo::train
+}  // namespace yolo::run

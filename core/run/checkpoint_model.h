@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "core/model/yolo_net.h"
-#include "core/train/checkpoint.h"
+#include "core/run/checkpoint.h"
 
-namespace yolo::train {
+namespace yolo::run {
 
 struct CheckpointModel {
   std::filesystem::path file;  ///< the checkpoint read (best.pt / last.pt of a folder)
@@ -26,4 +26,4 @@ struct CheckpointModel {
 /// does not validate or does not match its weights.
 CheckpointModel loadCheckpointModel(const std::filesystem::path& modelPath);
 
-}  // namespace yolo::train
+}  // namespace yolo::run

@@ -1,8 +1,8 @@
-#include "core/train/checkpoint_model.h"
+#include "core/run/checkpoint_model.h"
 
 #include <stdexcept>
 
-namespace yolo::train {
+namespace yolo::run {
 
 CheckpointModel loadCheckpointModel(const std::filesystem::path& modelPath) {
   CheckpointModel m;
@@ -22,4 +22,4 @@ CheckpointModel loadCheckpointModel(const std::filesystem::path& modelPath) {
   return m;
 }
 
-}  // namespace yolo::train
+}  // namespace yolo::run

@@ -1,8 +1,8 @@
-#include "core/train/mixed_precision.h"
+#include "core/run/mixed_precision.h"
 
 #include <stdexcept>
 
-namespace yolo::train {
+namespace yolo::run {
 
 std::vector<std::string> precisionNames() { return {"auto", "fp32", "bf16"}; }
 
@@ -39,4 +39,4 @@ std::string describePrecision(const std::string& precision, bool onCpu) {
   return precision == "auto" && !native ? "fp32 (no bfloat16 in this CPU)" : "fp32";
 }
 
-}  // namespace yolo::train
+}  // namespace yolo::run

@@ -13,36 +13,36 @@
 #include "core/data/augment_switches.h"
 #include "core/model/model_spec.h"
 
-namespace yolo::train {
+namespace yolo::run {
 
 /// Data augmentation switches: the data loader's own struct, so config and loader never drift.
 using AugmentationConfig = data::AugmentSwitches;
 
 /// When checkpoints are written and which one counts as "best".
 struct CheckpointPolicy {
-  int everyEpochs = 1;               ///< last.pt after every N epochs (and on stop/finish)
-  int everySteps = 0;                ///< also every N steps (0 = off); bounds work lost to a kill
-  std::string bestBy = "val_loss";   ///< "val_loss" or "map50"
+  int everyEpochs = 1;              ///< last.pt after every N epochs (and on stop/finish)
+  int everySteps = 0;               ///< also every N steps (0 = off); bounds work lost to a kill
+  std::string bestBy = "val_loss";  ///< "val_loss" or "map50"
 };
 
 /// RunConfig::evalEveryEpochs value for "choose from the data set sizes".
 inline constexpr int kEvalEveryEpochsAuto = -1;
 
 struct RunConfig {
-  std::string preset = "custom";     ///< the preset this config started from (informative)
-  model::ModelSpec model;            ///< architecture, classes, input size, anchors, init
+  std::string preset = "custom";  ///< the preset this config started from (informative)
+  model::ModelSpec model;         ///< architecture, classes, input size, anchors, init
   /// Darknet .weights a new run starts from (empty = none; ignored on resume). Convs whose
   /// shape differs (the output convs, for another class count) keep their fresh init.
   std::string pretrainedWeights;
-  int freezeBackboneEpochs = 0;      ///< backbone convs not trained for the first N epochs
+  int freezeBackboneEpochs = 0;  ///< backbone convs not trained for the first N epochs
 
-  std::string classesFile;           ///< names file, one class per line (mnist.names)
-  std::string trainAnnotations;      ///< annotation file, `path x1,y1,x2,y2,class ...` per line
-  std::string testAnnotations;       ///< validation annotation file (may be empty)
+  std::string classesFile;       ///< names file, one class per line (mnist.names)
+  std::string trainAnnotations;  ///< annotation file, `path x1,y1,x2,y2,class ...` per line
+  std::string testAnnotations;   ///< validation annotation file (may be empty)
 
   int batchSize = 4;
   int epochs = 100;
-  int64_t maxSteps = 0;              ///< stop after this many steps in all (0 = no cap)
+  int64_t maxSteps = 0;  ///< stop after this many steps in all (0 = no cap)
   double lrInit = 1e-4;
   double lrEnd = 1e-6;
   double warmupEpochs = 2;
@@ -51,9 +51,9 @@ struct RunConfig {
   /// saved "model" weights use (0 = off: the live weights, as the original tutorial).
   double emaDecay = 0.999;
 
-  double anchorIouThreshold = 0.3;   ///< label assignment: anchor responsible above this IoU
-  double ignoreIouThreshold = 0.5;   ///< background anchors above this IoU are not penalised
-  bool ignoreWithAllBoxes = true;    ///< compare with all GT boxes (false: same scale only)
+  double anchorIouThreshold = 0.3;  ///< label assignment: anchor responsible above this IoU
+  double ignoreIouThreshold = 0.5;  ///< background anchors above this IoU are not penalised
+  bool ignoreWithAllBoxes = true;   ///< compare with all GT boxes (false: same scale only)
   int maxBoxesPerScale = 100;
 
   AugmentationConfig augment;
@@ -62,12 +62,12 @@ struct RunConfig {
   /// set sizes (mapEvaluationInterval()).
   int evalEveryEpochs = kEvalEveryEpochsAuto;
 
-  std::string device = "auto";       ///< "auto", "cpu" or "cuda:N"
-  std::string precision = "auto";    ///< "auto", "fp32" or "bf16" (core/train/mixed_precision.h)
-  int threads = 0;                   ///< 0 = all cores
-  int dataWorkers = 2;               ///< background threads preparing batches
+  std::string device = "auto";     ///< "auto", "cpu" or "cuda:N"
+  std::string precision = "auto";  ///< "auto", "fp32" or "bf16" (core/run/mixed_precision.h)
+  int threads = 0;                 ///< 0 = all cores
+  int dataWorkers = 2;             ///< background threads preparing batches
   uint64_t seed = 0;
-  int maxBadStepsInRow = 5;          ///< non-finite steps in a row before rolling back + pausing
+  int maxBadStepsInRow = 5;  ///< non-finite steps in a row before rolling back + pausing
 };
 
 /// Epochs between mAP evaluations for a run on `trainImages` / `testImages` images (0 = never;
@@ -107,4 +107,4 @@ void useDataFolder(RunConfig& config, const std::filesystem::path& folder);
 void to_json(nlohmann::json& j, const RunConfig& c);
 void from_json(const nlohmann::json& j, RunConfig& c);
 
-}  // namespace yolo::train
+}  // namespace yolo::run

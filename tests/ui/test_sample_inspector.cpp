@@ -1,0 +1,62 @@
+// SampleInspector: one image of a dataset with its boxes, its annotation line and the
+// dataset's problems.
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "tests/ui/support/squares_dataset.h"
+#include "ui/common/box_image_view.h"
+#include "ui/data/sample_inspector.h"
+
+using yolo::ui::SampleInspector;
+
+class TestSampleInspector : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void showsAnImageWithItsBoxesAndLine() {
+    QTemporaryDir dir;
+    const auto written = yolo::test::writeSquaresDataset(dir.filePath(QStringLiteral("d")), 4, 0);
+    auto dataset =
+        std::make_shared<const yolo::ui::LoadedDataset>(yolo::ui::loadDataset(written.folder));
+    SampleInspector inspector;
+    inspector.setDataset(dataset);
+    QCOMPARE(inspector.shownRow(), -1);
+    QVERIFY(inspector.viewer()->image().isNull());
+
+    inspector.showSample(2);  // a square and a bar
+    QCOMPARE(inspector.shownRow(), 2);
+    QCOMPARE(inspector.viewer()->image().size(), QSize(96, 96));
+    QCOMPARE(inspector.viewer()->boxes().size(), written.classesPerImage[2].size());
+    QCOMPARE(inspector.viewer()->boxes()[1].label, QStringLiteral("bar"));
+    QCOMPARE(inspector.viewer()->boxes()[0].rect, QRectF(QPointF(12, 12), QPointF(36, 36)));
+    QVERIFY(inspector.viewer()->boxes()[0].tip.contains(QStringLiteral("24×24 px")));
+    QVERIFY(inspector.shownLine().startsWith(QStringLiteral("train/000003.png 12,12,36,36,0")));
+
+    inspector.showSample(99);  // out of range: nothing changes
+    QCOMPARE(inspector.shownRow(), 2);
+
+    inspector.setDataset(dataset);  // again: the image pane starts empty
+    QVERIFY(inspector.viewer()->image().isNull());
+    QVERIFY(inspector.shownLine().isEmpty());
+  }
+
+  void listsTheProblemsOfADataset() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("bad.txt"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write("missing.png 1,2,3\n");
+    out.close();
+    auto dataset = std::make_shared<const yolo::ui::LoadedDataset>(yolo::ui::loadDataset(file));
+    SampleInspector inspector;
+    inspector.setDataset(dataset);
+    QVERIFY2(inspector.problemsText().contains(QStringLiteral("bad.txt:1")),
+             qPrintable(inspector.problemsText()));
+    inspector.showProblems({QStringLiteral("x.txt:3: 'q': not a box")});
+    QCOMPARE(inspector.problemsText(), QStringLiteral("x.txt:3: 'q': not a box"));
+  }
+};
+
+QTEST_MAIN(TestSampleInspector)
+#include "test_sample_inspector.moc"
