@@ -3,20 +3,16 @@
 #include <algorithm>
 #include <utility>
 
-#include <QApplication>
 #include <QCheckBox>
-#include <QClipboard>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
-#include <QImageReader>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
-#include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
 #include <QSlider>
@@ -24,22 +20,17 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QThread>
-#include <QUrl>
 #include <QVBoxLayout>
 
 #include "ui/common/box_image_view.h"
 #include "ui/common/class_colors.h"
 #include "ui/common/compute_devices.h"
 #include "ui/detect/detection_scheduler.h"
+#include "ui/detect/image_list.h"
+#include "ui/detect/model_picker.h"
 #include "ui/detect/sketch_pad.h"
 
 namespace yolo::ui {
-
-namespace {
-constexpr int kRoleAction = Qt::UserRole + 1;  // model list: what an entry does
-const QString kBrowse = QStringLiteral("browse");
-constexpr int kMaxRecentModels = 8;
-}  // namespace
 
 DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   thread_ = new QThread(this);
@@ -52,31 +43,32 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   connect(this, &DetectView::refilterRequested, worker_, &DetectionWorker::refilter);
   scheduler_ = new DetectionScheduler(this);
   connect(scheduler_, &DetectionScheduler::networkRequested, this, [this](int requestId) {
-    Q_EMIT detectRequested(requestId, drawing() ? sketch_->image() : images_[current_].image,
+    Q_EMIT detectRequested(requestId, drawing() ? sketch_->image() : list_->image(current_),
                            settings());
   });
   connect(scheduler_, &DetectionScheduler::refilterRequested, this,
           [this](int requestId) { Q_EMIT refilterRequested(requestId, settings()); });
-  connect(worker_, &DetectionWorker::modelLoaded, this,
-          [this](const QString& checkpoint, const QStringList& names, int inputSize) {
-            // A run folder loads its best.pt or last.pt: the list names the file loaded.
-            loadedModel_ = checkpoint;
-            if (QFileInfo(checkpoint).absolutePath() != QFileInfo(runDir_).absoluteFilePath())
-              rememberModel(checkpoint);
-            rebuildModelList();  // select the entry that was loaded
-            modelInfo_->setText(tr("%1 · %2 classes · %3 px")
-                                    .arg(QFileInfo(checkpoint).fileName())
-                                    .arg(names.size())
-                                    .arg(inputSize));
-            modelInfo_->setToolTip(QDir::toNativeSeparators(checkpoint));
-            Q_EMIT statusMessage(tr("Model loaded: %1").arg(QDir::toNativeSeparators(checkpoint)));
-            Q_EMIT modelChanged(checkpoint);
-            scheduler_->modelLoaded();
-          });
+  connect(
+      worker_, &DetectionWorker::modelLoaded, this,
+      [this](const QString& checkpoint, const QStringList& names, int inputSize) {
+        // A run folder loads its best.pt or last.pt: the list names the file loaded.
+        loadedModel_ = checkpoint;
+        if (QFileInfo(checkpoint).absolutePath() != QFileInfo(model_->runDir()).absoluteFilePath())
+          model_->remember(checkpoint);
+        model_->setLoaded(checkpoint);
+        modelInfo_->setText(tr("%1 · %2 classes · %3 px")
+                                .arg(QFileInfo(checkpoint).fileName())
+                                .arg(names.size())
+                                .arg(inputSize));
+        modelInfo_->setToolTip(QDir::toNativeSeparators(checkpoint));
+        Q_EMIT statusMessage(tr("Model loaded: %1").arg(QDir::toNativeSeparators(checkpoint)));
+        Q_EMIT modelChanged(checkpoint);
+        scheduler_->modelLoaded();
+      });
   connect(worker_, &DetectionWorker::modelFailed, this, [this](const QString& message) {
     scheduler_->modelFailed();
     loadedModel_.clear();
-    rebuildModelList();
+    model_->setLoaded(QString());
     modelInfo_->setText(tr("No model: %1").arg(message));
     Q_EMIT statusMessage(tr("Model not loaded: %1").arg(message));
   });
@@ -95,10 +87,11 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   view_->setPlaceholder(
       tr("Drop image files anywhere on the window, or use Open… (Ctrl+O) "
          "or Paste (Ctrl+V)"));
-  list_ = new QListWidget;
-  list_->setObjectName(QStringLiteral("detectImages"));
-  list_->setMaximumWidth(220);
+  list_ = new ImageList;
   connect(list_, &QListWidget::currentRowChanged, this, &DetectView::showImage);
+  connect(list_, &ImageList::unreadable, this, [this](const QString& path, const QString& why) {
+    Q_EMIT statusMessage(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), why));
+  });
   auto* imagesPage = new QSplitter(Qt::Horizontal);
   imagesPage->addWidget(list_);
   imagesPage->addWidget(view_);
@@ -148,7 +141,6 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   split->addWidget(table_);
   split->setStretchFactor(0, 1);
   layout->addWidget(split, 1);
-  rebuildModelList();
 }
 
 DetectView::~DetectView() {
@@ -163,19 +155,9 @@ QWidget* DetectView::buildToolbar() {
 
   auto* top = new QHBoxLayout;
   top->addWidget(new QLabel(tr("&Model:")));
-  model_ = new QComboBox;
-  model_->setObjectName(QStringLiteral("model"));
-  model_->setMinimumContentsLength(36);
-  model_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  model_ = new ModelPicker;
   static_cast<QLabel*>(top->itemAt(0)->widget())->setBuddy(model_);
-  connect(model_, &QComboBox::activated, this, [this](int index) {
-    const QString action = model_->itemData(index, kRoleAction).toString();
-    if (action == kBrowse) {
-      chooseModelFile();
-    } else if (!action.isEmpty()) {
-      loadModel(action);
-    }
-  });
+  connect(model_, &ModelPicker::chosen, this, &DetectView::loadModel);
   top->addWidget(model_);
   auto* deviceLabel = new QLabel(tr("&Device:"));
   top->addWidget(deviceLabel);
@@ -297,66 +279,32 @@ void DetectView::showDetections(const DetectionRecords& detections) {
   Q_EMIT detectionsShown(detections.size());
 }
 
-int DetectView::openImages(const QStringList& paths) {
-  int added = 0;
-  const int firstNew = images_.size();
-  for (const QString& path : paths) {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    const QImage image = reader.read();
-    if (image.isNull()) {
-      Q_EMIT statusMessage(
-          tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString()));
-      continue;
-    }
-    images_.push_back(Entry{QFileInfo(path).fileName(), image});
-    auto* item = new QListWidgetItem(QFileInfo(path).fileName(), list_);
-    item->setToolTip(QDir::toNativeSeparators(path));
-    ++added;
-  }
-  if (added > 0) {
-    modes_->setCurrentIndex(0);
-    list_->setCurrentRow(firstNew);
-  }
-  return added;
-}
+int DetectView::openImages(const QStringList& paths) { return list_->openImages(paths); }
 
 void DetectView::addImage(const QString& name, const QImage& image) {
-  if (image.isNull()) return;
-  images_.push_back(Entry{name, image});
-  new QListWidgetItem(name, list_);
-  modes_->setCurrentIndex(0);
-  list_->setCurrentRow(images_.size() - 1);
+  list_->addImage(name, image);
 }
 
-bool DetectView::pasteFromClipboard() {
-  const QMimeData* mime = QApplication::clipboard()->mimeData();
-  if (!mime) return false;
-  if (mime->hasImage()) {
-    const QImage image = qvariant_cast<QImage>(mime->imageData());
-    if (image.isNull()) return false;
-    addImage(tr("pasted %1").arg(images_.size() + 1), image);
-    return true;
-  }
-  if (mime->hasUrls()) {
-    QStringList paths;
-    for (const QUrl& url : mime->urls()) {
-      if (url.isLocalFile()) paths << url.toLocalFile();
-    }
-    return openImages(paths) > 0;
-  }
-  return false;
-}
+bool DetectView::pasteFromClipboard() { return list_->pasteFromClipboard(); }
+
+int DetectView::imageCount() const { return list_->imageCount(); }
 
 void DetectView::showImage(int index) {
-  if (index < 0 || index >= images_.size()) return;
+  if (index < 0 || index >= list_->imageCount()) return;
+  if (list_->currentRow() != index) {
+    list_->setCurrentRow(index);  // comes back here through currentRowChanged
+    return;
+  }
   current_ = index;
-  if (list_->currentRow() != index) list_->setCurrentRow(index);
-  view_->setImage(images_[index].image);
+  {
+    const QSignalBlocker block(modes_);  // the picture changes once, below
+    modes_->setCurrentIndex(0);
+  }
+  view_->setImage(list_->image(index));
   shown_.clear();
   table_->setRowCount(0);
   if (!scheduler_->modelReady()) {
-    Q_EMIT statusMessage(tr("Choose a model to detect digits in %1").arg(images_[index].name));
+    Q_EMIT statusMessage(tr("Choose a model to detect digits in %1").arg(list_->name(index)));
   }
   scheduler_->pictureChanged(currentKey());
 }
@@ -367,7 +315,8 @@ void DetectView::loadModel(const QString& path) {
   loadedModel_ = path;
   modelInfo_->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
   Q_EMIT statusMessage(tr("Loading model %1…").arg(QDir::toNativeSeparators(path)));
-  rememberModel(path);
+  model_->remember(path);
+  model_->setLoaded(path);
   Q_EMIT loadRequested(path, device());
 }
 
@@ -378,44 +327,7 @@ void DetectView::setDevice(const QString& device) {
   if (index >= 0) device_->setCurrentIndex(index);
 }
 
-void DetectView::rememberModel(const QString& path) {
-  if (QFileInfo(path).isDir()) return;  // run folders come from setCurrentRunDir
-  recentModels_.removeAll(path);
-  recentModels_.prepend(path);
-  while (recentModels_.size() > kMaxRecentModels) recentModels_.removeLast();
-  rebuildModelList();
-}
-
-void DetectView::setCurrentRunDir(const QString& runDir) {
-  runDir_ = runDir;
-  rebuildModelList();
-}
-
-void DetectView::rebuildModelList() {
-  const QSignalBlocker block(model_);
-  model_->clear();
-  model_->addItem(tr("Choose a model…"));
-  if (!runDir_.isEmpty()) {
-    const QString run = QFileInfo(runDir_).fileName();
-    for (const QString& file : {QStringLiteral("best.pt"), QStringLiteral("last.pt")}) {
-      const QString path = QDir(runDir_).filePath(file);
-      model_->addItem(tr("Current run %1: %2").arg(run, file));
-      model_->setItemData(model_->count() - 1, path, kRoleAction);
-      model_->setItemData(model_->count() - 1, QDir::toNativeSeparators(path), Qt::ToolTipRole);
-    }
-  }
-  for (const QString& path : recentModels_) {
-    // "run/best.pt": every run's checkpoints have the same two names.
-    const QFileInfo file(path);
-    model_->addItem(QStringLiteral("%1/%2").arg(file.dir().dirName(), file.fileName()));
-    model_->setItemData(model_->count() - 1, path, kRoleAction);
-    model_->setItemData(model_->count() - 1, QDir::toNativeSeparators(path), Qt::ToolTipRole);
-  }
-  model_->addItem(tr("Other checkpoint file…"));
-  model_->setItemData(model_->count() - 1, kBrowse, kRoleAction);
-  const int loaded = model_->findData(loadedModel_, kRoleAction);
-  model_->setCurrentIndex(loaded >= 0 ? loaded : 0);
-}
+void DetectView::setCurrentRunDir(const QString& runDir) { model_->setRunDir(runDir); }
 
 void DetectView::chooseImages() {
   const QStringList paths =
@@ -424,19 +336,10 @@ void DetectView::chooseImages() {
   openImages(paths);
 }
 
-void DetectView::chooseModelFile() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Choose a checkpoint"), runDir_,
-                                                    tr("Checkpoints (*.pt);;All files (*)"));
-  if (!path.isEmpty()) {
-    loadModel(path);
-  } else {
-    rebuildModelList();
-  }
-}
+void DetectView::chooseModelFile() { model_->chooseFile(); }
 
 bool DetectView::saveAnnotated(const QString& path, QString* error) const {
-  const QImage base =
-      drawing() ? sketch_->image() : (current_ >= 0 ? images_[current_].image : QImage());
+  const QImage base = drawing() ? sketch_->image() : list_->image(current_);
   if (base.isNull()) {
     if (error) *error = tr("There is no image to save.");
     return false;
@@ -460,7 +363,7 @@ void DetectView::saveSettings(QSettings& s) const {
   s.setValue(QStringLiteral("detect/score"), settings().scoreThreshold);
   s.setValue(QStringLiteral("detect/nms"), settings().iouThreshold);
   s.setValue(QStringLiteral("detect/oneLabelPerObject"), settings().oneLabelPerObject);
-  s.setValue(QStringLiteral("detect/recentModels"), recentModels_);
+  s.setValue(QStringLiteral("detect/recentModels"), model_->recentModels());
   s.setValue(QStringLiteral("detect/device"), device());
   s.setValue(QStringLiteral("detect/model"), loadedModel_);  // cleared when a load fails
 }
@@ -472,16 +375,16 @@ void DetectView::restoreSettings(const QSettings& s) {
   d.oneLabelPerObject =
       s.value(QStringLiteral("detect/oneLabelPerObject"), d.oneLabelPerObject).toBool();
   setSettings(d);
-  recentModels_ = s.value(QStringLiteral("detect/recentModels")).toStringList();
+  model_->setRecentModels(s.value(QStringLiteral("detect/recentModels")).toStringList());
   setDevice(s.value(QStringLiteral("detect/device"), QStringLiteral("auto")).toString());
-  rebuildModelList();
   // The model in use last time is named in the list and loaded again (in the background)
   // when the view is first shown, so it opens ready to detect, as it was left, without
   // holding a model (YOLOv3: hundreds of MB) in a session that never detects.
   const QString model = s.value(QStringLiteral("detect/model")).toString();
   if (!model.isEmpty() && QFileInfo::exists(model) && loadedModel_.isEmpty()) {
     modelToRestore_ = loadedModel_ = model;
-    rememberModel(model);
+    model_->remember(model);
+    model_->setLoaded(model);
     if (isVisible()) loadModel(model);
   }
 }

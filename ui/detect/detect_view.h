@@ -14,7 +14,6 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
-class QListWidget;
 class QSettings;
 class QSlider;
 class QTableWidget;
@@ -25,6 +24,8 @@ namespace yolo::ui {
 
 class BoxImageView;
 class DetectionScheduler;
+class ImageList;
+class ModelPicker;
 class SketchPad;
 
 class DetectView : public QWidget {
@@ -55,7 +56,7 @@ class DetectView : public QWidget {
   DetectSettings settings() const;
   void setSettings(const DetectSettings& settings);
 
-  int imageCount() const { return images_.size(); }
+  int imageCount() const;
   int currentImage() const { return current_; }
   bool modelReady() const;
   /// True when nothing is on its way: no model loading, no detection running or due for
@@ -94,24 +95,17 @@ class DetectView : public QWidget {
   void refilterRequested(int requestId, const yolo::ui::DetectSettings& settings);
 
  private:
-  struct Entry {
-    QString name;
-    QImage image;
-  };
-
   QWidget* buildToolbar();
   bool drawing() const;
   QString currentKey() const;
   void onSettingsChanged();
   void onDetected(int requestId, const DetectionRecords& detections, double ms);
   void showDetections(const DetectionRecords& detections);
-  void rememberModel(const QString& path);
-  void rebuildModelList();
 
   QThread* thread_ = nullptr;
   DetectionWorker* worker_ = nullptr;
 
-  QComboBox* model_ = nullptr;
+  ModelPicker* model_ = nullptr;
   QComboBox* device_ = nullptr;
   QLabel* modelInfo_ = nullptr;
   QSlider* score_ = nullptr;
@@ -120,15 +114,12 @@ class DetectView : public QWidget {
   QLabel* scoreLabel_ = nullptr;
   QLabel* nmsLabel_ = nullptr;
   QTabWidget* modes_ = nullptr;
-  QListWidget* list_ = nullptr;
+  ImageList* list_ = nullptr;
   BoxImageView* view_ = nullptr;
   SketchPad* sketch_ = nullptr;
   QTableWidget* table_ = nullptr;
 
-  QVector<Entry> images_;
   int current_ = -1;
-  QString runDir_;
-  QStringList recentModels_;
   QString loadedModel_;
   QString modelToRestore_;  ///< last session's model, loaded when the view is first shown
   DetectionScheduler* scheduler_ = nullptr;
