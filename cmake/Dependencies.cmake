@@ -5,6 +5,7 @@ find_package(OpenCV REQUIRED COMPONENTS core imgproc imgcodecs videoio dnn)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
 find_package(ZLIB REQUIRED)
+find_package(yaml-cpp REQUIRED)  # Ultralytics data.yaml (core/data/dataset_source.cpp)
 
 # libtorch exports a plain list; wrap it in a target so the rest of the build
 # links one name (official libtorch builds need TORCH_CXX_FLAGS for the ABI).

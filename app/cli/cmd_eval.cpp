@@ -1,5 +1,5 @@
-// yolo-cli eval: mAP of a trained detector on an annotation file (the tutorial's
-// evaluator, PASCAL VOC mAP@0.5, plus COCO-style mAP@0.5:0.95).
+// yolo-cli eval: mAP of a trained detector on an annotation file or on a dataset's validation
+// split (the tutorial's evaluator, PASCAL VOC mAP@0.5, plus COCO-style mAP@0.5:0.95).
 
 #include <cstdio>
 #include <iostream>
@@ -11,8 +11,10 @@
 #include "app/cli/cli_description.h"
 #include "app/cli/commands.h"
 #include "app/cli/progress_line.h"
+#include "core/data/dataset_source.h"
 #include "core/eval/evaluate_model.h"
 #include "core/infer/detector.h"
+#include "core/run/checkpoint.h"
 
 namespace yolo::cli {
 namespace fs = std::filesystem;
@@ -89,20 +91,42 @@ nlohmann::json reportJson(const eval::EvaluationReport& r, const EvalCliOptions&
           {"per_class", perClass}};
 }
 
+// The validation images of `data` (any dataset format) as the model's run split them: a
+// dataset without a validation split is split with the run's share and seed, so `eval`
+// scores the very images training held out. Warns when the class names differ.
+data::DatasetSplits validationOf(const fs::path& data, const infer::Detector& detector) {
+  data::ValidationSplitRule rule;
+  const run::RunConfig trained = run::readCheckpointHeader(detector.checkpointPath()).config;
+  rule.share = trained.validationShare;
+  rule.seed = trained.seed;
+  data::DatasetSplits d = data::openDatasetSplits(data, rule);
+  std::cerr << d.summary() << "\nevaluating on the validation split\n";
+  if (d.classNames != detector.classNames())
+    std::cerr << "yolo-cli: warning: the dataset's class names differ from the model's; class "
+                 "ids are compared as they are\n";
+  return d;
+}
+
 void runEval(const EvalCliOptions& o) {
-  fs::path data = o.data;
-  // A make-data folder stands for its test split.
-  if (fs::is_directory(data)) data /= "test.txt";
+  const fs::path data = o.data;
   auto detector = infer::Detector::load(o.model, o.device, o.threads);
   ProgressLine progress;
-  const auto report = eval::evaluateOnAnnotationFile(
-      *detector, data, static_cast<float>(o.score), static_cast<float>(o.iou),
-      [&](int done, int total) {
-        progress.update("evaluating " + progressBar(static_cast<double>(done) / total) + " " +
-                            std::to_string(done) + "/" + std::to_string(total),
-                        /*force=*/done == total);
-        return true;
-      });
+  auto showProgress = [&](int done, int total) {
+    progress.update("evaluating " + progressBar(static_cast<double>(done) / total) + " " +
+                        std::to_string(done) + "/" + std::to_string(total),
+                    /*force=*/done == total);
+    return true;
+  };
+  const float score = static_cast<float>(o.score), iou = static_cast<float>(o.iou);
+  // An annotation file is evaluated whole; any other dataset on its validation split.
+  eval::EvaluationReport report;
+  if (fs::is_regular_file(data) && data::detectDatasetFormat(data) == "tutorial") {
+    report = eval::evaluateOnAnnotationFile(*detector, data, score, iou, showProgress);
+  } else {
+    data::DatasetSplits d = validationOf(data, *detector);
+    report = eval::evaluateOnSamples(*detector, d.validation, score, iou, showProgress);
+    report.issues.insert(report.issues.begin(), d.issues.begin(), d.issues.end());
+  }
   progress.finish();
   for (const auto& issue : report.issues)
     std::cerr << "yolo-cli: warning: skipped " << data::toString(issue) << "\n";
@@ -130,7 +154,9 @@ void addEvalCommand(CLI::App& app) {
       "(columns recall, precision, score: one point per detection, by descending score).");
   cmd->add_option("--model", o->model, "Run folder (best.pt, else last.pt) or checkpoint file")
       ->required();
-  cmd->add_option("--data", o->data, "Annotation file, or a make-data folder (its test.txt)")
+  cmd->add_option("--data", o->data,
+                  "Annotation file (evaluated whole), or any dataset --train reads (its "
+                  "validation split: test.txt of a make-data folder)")
       ->required()
       ->check(CLI::ExistingPath);
   // From 0.001: the detector keeps no candidates below it (infer::kCandidateMinScore), so a

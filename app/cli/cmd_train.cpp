@@ -57,7 +57,7 @@ run::RunConfig buildConfig(const TrainOptions& o) {
   } else {
     config = run::preset(o.presetName.empty() ? "cpu-fast" : o.presetName);
   }
-  if (!o.dataDir.empty()) run::useDataFolder(config, o.dataDir);
+  if (!o.dataDir.empty()) run::useDataset(config, o.dataDir);
   if (!o.architecture.empty()) {
     config.model.architecture = o.architecture;
     config.model.anchors = model::defaultAnchors(o.architecture);
@@ -144,7 +144,8 @@ void runTraining(const TrainOptions& o) {
     progress.message(line);
   };
   observer.onEvent = [&](const train::TrainingEvent& e) {
-    if (e.event == "started" || e.event == "checkpoint" || e.event == "best")
+    if (e.event == "started" || e.event == "dataset" || e.event == "checkpoint" ||
+        e.event == "best")
       return progress.message(e.message);
     progress.message(e.event + ": " + e.message);
   };
@@ -177,6 +178,7 @@ void addTrainCommand(CLI::App& app) {
   cmd->footer(
       "Examples:\n"
       "  yolo-cli train --preset cpu-fast --data datasets/generated/mnist --out runs/fast\n"
+      "  yolo-cli train --data ~/labels/data.yaml --set validation_share=0.2\n"
       "  yolo-cli train --resume runs/fast\n"
       "  yolo-cli train --model yolov3-tiny --weights yolov3-tiny.weights \\\n"
       "      --freeze-backbone-epochs 2 --data datasets/generated/mnist\n"
@@ -187,7 +189,8 @@ void addTrainCommand(CLI::App& app) {
       cmd->add_option("--preset", options->presetName, "Preset: cpu-fast (default) or tutorial");
   config->excludes(preset);
   cmd->add_option("--data", options->dataDir,
-                  "Folder made by make-data (train.txt, test.txt, mnist.names)");
+                  "Dataset, format detected: a make-data folder or annotation file, Darknet "
+                  "(obj.data) or Ultralytics (data.yaml) YOLO txt, Pascal VOC, COCO JSON");
   cmd->add_option("--out", options->outDir, "Run folder to create (default runs/<preset>-<time>)");
   cmd->add_option("--model", options->architecture, "yolov3, yolov3-tiny or yolov3-tiny-3l")
       ->check(CLI::IsMember(model::architectureNames()));

@@ -29,6 +29,20 @@ struct ImportResult {
 /// non-numbers, values outside 0..1, zero size, class id out of range; the image is skipped.
 ImportResult importYoloTxt(const std::filesystem::path& folder);
 
+/// The label file of `image`: `a.txt` beside `a.jpg`, else the `labels/` twin of an image
+/// under `images/` (Darknet's and Ultralytics' layouts); empty when there is neither.
+std::filesystem::path labelFileOf(const std::filesystem::path& image);
+
+/// Reads one image's `labels` (empty: no label file, a background image) into `result`:
+/// appends the sample and returns true, or records the issues, counts the image as skipped
+/// and returns false (the checks of importYoloTxt()).
+bool readYoloLabels(const std::filesystem::path& image, const std::filesystem::path& labels,
+                    int numClasses, ImportResult& result);
+
+/// The image files (.jpg .jpeg .png .bmp .webp) under `folder`, recursively, sorted; none
+/// when it is not a folder.
+std::vector<std::filesystem::path> imagesUnder(const std::filesystem::path& folder);
+
 /// Writes one `<image stem>.txt` per sample into `labelDir` (created if needed), plus
 /// `labelDir/classes.txt` and `labelDir/images.txt` (the absolute image paths, one a line, as
 /// Darknet's train lists). Each image's size is read from its file. Throws

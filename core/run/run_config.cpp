@@ -19,6 +19,8 @@ void to_json(nlohmann::json& j, const RunConfig& c) {
                      {"model", c.model},
                      {"pretrained_weights", c.pretrainedWeights},
                      {"freeze_backbone_epochs", c.freezeBackboneEpochs},
+                     {"dataset", c.dataset},
+                     {"validation_share", c.validationShare},
                      {"classes_file", c.classesFile},
                      {"train_annotations", c.trainAnnotations},
                      {"test_annotations", c.testAnnotations},
@@ -52,6 +54,8 @@ void from_json(const nlohmann::json& j, RunConfig& c) {
   c.model = j.value("model", d.model);
   c.pretrainedWeights = j.value("pretrained_weights", d.pretrainedWeights);
   c.freezeBackboneEpochs = j.value("freeze_backbone_epochs", d.freezeBackboneEpochs);
+  c.dataset = j.value("dataset", d.dataset);
+  c.validationShare = j.value("validation_share", d.validationShare);
   c.classesFile = j.value("classes_file", d.classesFile);
   c.trainAnnotations = j.value("train_annotations", d.trainAnnotations);
   c.testAnnotations = j.value("test_annotations", d.testAnnotations);
@@ -166,9 +170,15 @@ std::vector<std::string> validate(const RunConfig& c) {
       problems.push_back(what + " '" + path + "' does not exist");
     }
   };
-  requireFile("classes file", c.classesFile, false);
-  requireFile("training annotation file", c.trainAnnotations, false);
-  requireFile("test annotation file", c.testAnnotations, true);
+  if (!c.dataset.empty()) {
+    if (!fs::exists(c.dataset)) problems.push_back("dataset '" + c.dataset + "' does not exist");
+    if (!(c.validationShare >= 0 && c.validationShare <= 0.9))
+      problems.push_back("validation share must be 0..0.9 (of the images)");
+  } else {
+    requireFile("classes file", c.classesFile, false);
+    requireFile("training annotation file", c.trainAnnotations, false);
+    requireFile("test annotation file", c.testAnnotations, true);
+  }
   requireFile("pretrained weights file", c.pretrainedWeights, true);
   if (c.evalEveryEpochs < kEvalEveryEpochsAuto)
     problems.push_back("mAP evaluation must be every N >= 1 epochs, 0 (never) or -1 (auto)");
@@ -202,7 +212,9 @@ std::vector<std::string> validate(const RunConfig& c) {
   if (c.checkpoints.bestBy != "val_loss" && c.checkpoints.bestBy != "map50")
     problems.push_back("best checkpoint metric must be 'val_loss' or 'map50'");
   // Without mAP figures best.pt would be written once and never again.
-  if (c.checkpoints.bestBy == "map50" && (c.testAnnotations.empty() || c.evalEveryEpochs == 0))
+  // A dataset's validation split is known only once it is read: trusted here.
+  const bool validationImages = !c.dataset.empty() || !c.testAnnotations.empty();
+  if (c.checkpoints.bestBy == "map50" && (!validationImages || c.evalEveryEpochs == 0))
     problems.push_back(
         "best checkpoint by map50 needs a test annotation file and mAP evaluation (not 'never')");
   if (c.device != "auto" && c.device != "cpu" && c.device.rfind("cuda", 0) != 0)
@@ -221,6 +233,14 @@ RunConfig loadRunConfig(const fs::path& path) {
 
 void saveRunConfig(const RunConfig& config, const fs::path& path) {
   writeTextAtomically(path, nlohmann::json(config).dump(2) + "\n");
+}
+
+void useDataset(RunConfig& config, const fs::path& path) {
+  if (!fs::exists(path)) throw std::runtime_error("dataset '" + path.string() + "' does not exist");
+  config.dataset = fs::absolute(path).lexically_normal().string();
+  config.classesFile.clear();
+  config.trainAnnotations.clear();
+  config.testAnnotations.clear();
 }
 
 void useDataFolder(RunConfig& config, const fs::path& folder) {

@@ -36,6 +36,14 @@ struct RunConfig {
   std::string pretrainedWeights;
   int freezeBackboneEpochs = 0;  ///< backbone convs not trained for the first N epochs
 
+  /// A dataset in any format core/data/dataset_source.h reads (a folder, data.yaml, obj.data,
+  /// a COCO JSON or an annotation file). When set it gives the training and validation
+  /// images and the class names, and the three files below are not used.
+  std::string dataset;
+  /// Share of the images held out for validation (by image, from `seed`) when `dataset` has
+  /// no validation split: the same images every time, so a resumed run and `eval` see the
+  /// same split.
+  double validationShare = 0.1;
   std::string classesFile;       ///< names file, one class per line (mnist.names)
   std::string trainAnnotations;  ///< annotation file, `path x1,y1,x2,y2,class ...` per line
   std::string testAnnotations;   ///< validation annotation file (may be empty)
@@ -99,6 +107,11 @@ void saveRunConfig(const RunConfig& config, const std::filesystem::path& path);
 /// and the value as JSON (a bare word is taken as a string). Throws std::invalid_argument
 /// naming the key when it does not exist or the value's type does not match.
 void applySetting(RunConfig& config, const std::string& keyEqualsValue);
+
+/// Points the config at a dataset in any format core/data/dataset_source.h reads (stored
+/// absolute; the three annotation/names files are cleared). Throws std::runtime_error when
+/// `path` does not exist. The format is detected when the run reads it.
+void useDataset(RunConfig& config, const std::filesystem::path& path);
 
 /// Points the config at a folder made by make-data: train.txt, test.txt, mnist.names.
 /// Throws std::runtime_error naming what is missing.

@@ -8,6 +8,7 @@
 
 #include "core/data/annotation_file.h"
 #include "core/data/batch_loader.h"
+#include "core/data/dataset_source.h"
 #include "core/data/detection_dataset.h"
 #include "core/eval/evaluate_network.h"
 #include "core/model/darknet_io.h"
@@ -49,6 +50,7 @@ struct Trainer::Impl {
   fs::path runDir;
   std::vector<std::string> classNames;
   std::vector<std::string> dataWarnings;
+  std::string datasetSummary;  ///< DatasetSplits::summary() of config.dataset, when set
   torch::Device device = torch::kCPU;
 
   std::unique_ptr<data::DetectionDataset> trainSet;
@@ -82,7 +84,18 @@ struct Trainer::Impl {
       for (const auto& p : problems) all += "\n  - " + p;
       throw std::runtime_error("the run configuration has problems:" + all);
     }
-    classNames = readClassNames(config.classesFile);
+    std::vector<data::Sample> train, test;
+    if (!config.dataset.empty()) {
+      data::DatasetSplits d =
+          data::openDatasetSplits(config.dataset, {config.validationShare, config.seed});
+      datasetSummary = d.summary();
+      for (const auto& issue : d.issues) dataWarnings.push_back(data::toString(issue));
+      classNames = d.classNames;
+      train = std::move(d.train);
+      test = std::move(d.validation);
+    } else {
+      classNames = readClassNames(config.classesFile);
+    }
     if (static_cast<int>(classNames.size()) != config.model.numClasses) {
       // The names file is the truth about the classes; the model follows it.
       config.model.numClasses = static_cast<int>(classNames.size());
@@ -96,18 +109,20 @@ struct Trainer::Impl {
                           device.is_cpu());  // refuses bf16 on CUDA before any work
 
     const data::AugmentSwitches& augment = config.augment;
-    auto train = loadSamples(config.trainAnnotations, config.model.numClasses, dataWarnings);
+    if (config.dataset.empty()) {
+      train = loadSamples(config.trainAnnotations, config.model.numClasses, dataWarnings);
+      if (!config.testAnnotations.empty())
+        test = loadSamples(config.testAnnotations, config.model.numClasses, dataWarnings);
+    }
     if (train.empty()) {
-      throw std::runtime_error(config.trainAnnotations + ": no usable training samples");
+      throw std::runtime_error((config.dataset.empty() ? config.trainAnnotations : config.dataset) +
+                               ": no usable training samples");
     }
     trainSet =
         std::make_unique<data::DetectionDataset>(std::move(train), config.model.inputSize, augment);
-    if (!config.testAnnotations.empty()) {
-      auto test = loadSamples(config.testAnnotations, config.model.numClasses, dataWarnings);
-      if (!test.empty()) {
-        testSet = std::make_unique<data::DetectionDataset>(std::move(test), config.model.inputSize,
-                                                           augment);
-      }
+    if (!test.empty()) {
+      testSet = std::make_unique<data::DetectionDataset>(std::move(test), config.model.inputSize,
+                                                         augment);
     }
     if (config.batchSize > static_cast<int>(trainSet->size())) {
       throw std::runtime_error("batch size " + std::to_string(config.batchSize) +
@@ -331,6 +346,7 @@ struct Trainer::Impl {
                   ? "; mAP@0.5 on the test set after every epoch"
                   : "; mAP@0.5 on the test set every " + std::to_string(mapInterval) + " epochs"));
     if (!staleFilesReport.empty()) emit(observer, "cleaned_up", staleFilesReport);
+    if (!datasetSummary.empty()) emit(observer, "dataset", datasetSummary);
     for (const auto& w : dataWarnings) emit(observer, "data_warning", w);
     if (!pretrainedReport.empty() && state.step == 0)
       emit(observer, "pretrained", pretrainedReport);

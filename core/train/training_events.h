@@ -40,7 +40,8 @@ struct EpochMetrics {
   double seconds = 0;                    ///< wall time of the epoch, validation included
 };
 
-/// Something that happened: "started", "pretrained" (the Darknet weights report),
+/// Something that happened: "started", "dataset" (what was read from RunConfig::dataset:
+/// format, images and boxes per split, classes), "pretrained" (the Darknet weights report),
 /// "backbone_frozen", "backbone_unfrozen", "paused", "resumed", "checkpoint", "best",
 /// "nan_skipped", "rolled_back", "data_warning", "map_failed" (an mAP evaluation threw: the
 /// run goes on, the message says why and what became of best.pt), "cleaned_up" (stale

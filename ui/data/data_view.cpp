@@ -71,9 +71,8 @@ void DataView::chooseDataset() { opener_->chooseDataset(); }
 void DataView::showDataset(const std::shared_ptr<const LoadedDataset>& dataset) {
   dataset_ = dataset;
   inspector_->setDataset(dataset);
-  browser_->setDataset(dataset);  // selects the first image, which the inspector shows
-  if (QFileInfo(dataset->source).isDir() && dataset->kind == QLatin1String("annotations"))
-    Q_EMIT datasetFolderReady(dataset->source);
+  browser_->setDataset(dataset);               // selects the first image, which the inspector shows
+  Q_EMIT datasetFolderReady(dataset->source);  // the Train view trains on any of them
   Q_EMIT statusMessage(tr("Opened %n image(s)", nullptr, dataset->size()));
   Q_EMIT datasetLoaded(dataset->size());
 }

@@ -53,7 +53,7 @@ class DataView : public QWidget {
  Q_SIGNALS:
   void statusMessage(const QString& text);
   void busyChanged(bool busy);
-  /// A make-data folder is ready (generated or opened): the Train view can use it.
+  /// A dataset is ready (generated, or opened in any format): the Train view can use it.
   void datasetFolderReady(const QString& folder);
   void datasetLoaded(int samples);
   void loadFailed(const QString& message);

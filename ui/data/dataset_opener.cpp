@@ -28,9 +28,13 @@ DatasetOpener::DatasetOpener(QWidget* parent) : QGroupBox(tr("Open a dataset"), 
             true, {});
   addButton(tr("Annotation file…"), tr("One image a line: path x1,y1,x2,y2,class …"), false,
             tr("Annotation files (*.txt);;All files (*)"));
-  addButton(tr("YOLO txt folder…"), tr("Images with one class-cx-cy-w-h .txt each, and obj.names"),
+  addButton(tr("YOLO, VOC or COCO folder…"),
+            tr("Darknet (obj.data) or Ultralytics (data.yaml) YOLO txt, a folder of images with "
+               ".txt labels and obj.names, Pascal VOC (Annotations/), COCO (annotations/)"),
             true, {});
-  addButton(tr("VOC folder…"), tr("Annotations/*.xml beside JPEGImages/"), true, {});
+  addButton(tr("data.yaml, obj.data or COCO file…"),
+            tr("The file that describes a YOLO or COCO dataset"), false,
+            tr("Dataset files (*.yaml *.yml *.data *.json);;All files (*)"));
   info_ = new QLabel(tr("No dataset open"));
   info_->setObjectName(QStringLiteral("datasetInfo"));
   info_->setWordWrap(true);
@@ -53,15 +57,16 @@ QString DatasetOpener::infoText() const { return info_->text(); }
 
 void DatasetOpener::chooseDataset() {
   QMenu menu(this);
-  QAction* folder = menu.addAction(tr("Generated data / YOLO txt / VOC folder…"));
-  QAction* file = menu.addAction(tr("Annotation file…"));
+  QAction* folder = menu.addAction(tr("Dataset folder (generated, YOLO, VOC, COCO)…"));
+  QAction* file = menu.addAction(tr("Dataset file (annotations, data.yaml, obj.data, COCO)…"));
   QAction* chosen = menu.exec(QCursor::pos());
   QString path;
   if (chosen == folder) {
     path = QFileDialog::getExistingDirectory(this, tr("Open a dataset folder"));
   } else if (chosen == file) {
-    path = QFileDialog::getOpenFileName(this, tr("Open an annotation file"), QString(),
-                                        tr("Annotation files (*.txt);;All files (*)"));
+    path = QFileDialog::getOpenFileName(
+        this, tr("Open a dataset file"), QString(),
+        tr("Dataset files (*.txt *.yaml *.yml *.data *.json);;All files (*)"));
   }
   if (!path.isEmpty()) openDataset(path);
 }

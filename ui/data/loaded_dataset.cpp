@@ -7,8 +7,7 @@
 #include <filesystem>
 
 #include "core/data/annotation_file.h"
-#include "core/data/voc_format.h"
-#include "core/data/yolo_txt_format.h"
+#include "core/data/dataset_source.h"
 #include "core/util/class_names.h"
 
 namespace yolo::ui {
@@ -66,12 +65,10 @@ void addAnnotationFile(LoadedDataset& out, const fs::path& file, const QString& 
   }
 }
 
-void addImported(LoadedDataset& out, const data::ImportResult& result) {
-  for (const auto& issue : result.issues) out.issues << str(data::toString(issue));
-  for (const std::string& n : result.classNames) out.classNames << str(n);
-  for (const data::Sample& sample : result.samples) {
+void addSplit(LoadedDataset& out, const std::vector<data::Sample>& samples, const QString& split) {
+  for (const data::Sample& sample : samples) {
     out.lines << lineOf(sample, sample.image.parent_path());
-    out.splits << QString();
+    out.splits << split;
     out.samples.push_back(sample);
   }
 }
@@ -83,27 +80,24 @@ LoadedDataset loadDataset(const QString& path) {
   out.source = path;
   const fs::path p = path.toStdString();
   try {
-    if (fs::is_regular_file(p)) {
-      out.kind = QStringLiteral("annotations");
+    const std::string format = data::detectDatasetFormat(p);
+    out.kind = str(format);
+    if (format == "tutorial" && fs::is_regular_file(p)) {
       addAnnotationFile(out, p, QString());
       out.classNames = namesBeside(p, out.samples);
-    } else if (fs::is_directory(p)) {
-      if (fs::exists(p / "train.txt") || fs::exists(p / "test.txt")) {
-        out.kind = QStringLiteral("annotations");
-        if (fs::exists(p / "train.txt"))
-          addAnnotationFile(out, p / "train.txt", QStringLiteral("train"));
-        if (fs::exists(p / "test.txt"))
-          addAnnotationFile(out, p / "test.txt", QStringLiteral("test"));
-        out.classNames = namesBeside(p / "train.txt", out.samples);
-      } else if (fs::is_directory(p / "Annotations")) {
-        out.kind = QStringLiteral("voc");
-        addImported(out, data::importVoc(p));
-      } else {
-        out.kind = QStringLiteral("yolo-txt");
-        addImported(out, data::importYoloTxt(p));
-      }
+    } else if (format == "tutorial") {
+      if (fs::exists(p / "train.txt"))
+        addAnnotationFile(out, p / "train.txt", QStringLiteral("train"));
+      if (fs::exists(p / "test.txt"))
+        addAnnotationFile(out, p / "test.txt", QStringLiteral("test"));
+      out.classNames = namesBeside(p / "train.txt", out.samples);
     } else {
-      out.error = QObject::tr("%1 does not exist").arg(QDir::toNativeSeparators(path));
+      // Shown as the files split it: no validation split is made up for browsing.
+      const data::DatasetSplits d = data::openDatasetSplits(p, {/*share=*/0.0, /*seed=*/0});
+      for (const auto& issue : d.issues) out.issues << str(data::toString(issue));
+      for (const std::string& n : d.classNames) out.classNames << str(n);
+      addSplit(out, d.train, d.validation.empty() ? QString() : QStringLiteral("train"));
+      addSplit(out, d.validation, QStringLiteral("test"));
     }
   } catch (const std::exception& e) {
     out.error = str(e.what());

@@ -15,7 +15,7 @@ namespace yolo::ui {
 
 struct LoadedDataset {
   QString source;  ///< the file or folder opened
-  QString kind;    ///< "annotations", "yolo-txt", "voc"
+  QString kind;    ///< the format, as core/data/dataset_source.h names it ("tutorial", "voc", ...)
   QStringList classNames;
   std::vector<data::Sample> samples;  ///< image paths absolute
   QStringList splits;                 ///< per sample: "train", "test" or empty
@@ -26,9 +26,10 @@ struct LoadedDataset {
   int size() const { return static_cast<int>(samples.size()); }
 };
 
-/// Reads a make-data folder (train.txt + test.txt), an annotation file, a YOLO txt folder
-/// (obj.names / classes.txt) or a VOC folder (Annotations/). Never throws; `error` says why
-/// when nothing could be read. Safe to call on any thread.
+/// Reads any dataset core/data/dataset_source.h reads (a make-data folder or annotation
+/// file, Darknet or Ultralytics YOLO txt, VOC, COCO), with its own splits ("train" and
+/// "test" for the validation images). Never throws; `error` says why when nothing could be
+/// read. Safe to call on any thread.
 LoadedDataset loadDataset(const QString& path);
 
 }  // namespace yolo::ui

@@ -21,6 +21,7 @@
 #include <exception>
 #include <optional>
 
+#include "core/data/dataset_source.h"
 #include "core/run/mixed_precision.h"
 #include "ui/common/collapsible_section.h"
 #include "ui/common/compute_devices.h"
@@ -164,7 +165,8 @@ QWidget* RunConfigForm::buildBasic() {
   form->addRow(tr("&Preset:"), preset_);
 
   dataFolder_ = pathEdit(QStringLiteral("dataFolder"));
-  dataFolder_->setPlaceholderText(tr("folder with train.txt, test.txt, mnist.names"));
+  dataFolder_->setPlaceholderText(
+      tr("make-data folder, YOLO (obj.data / data.yaml), VOC or COCO dataset"));
   connect(dataFolder_, &QLineEdit::editingFinished, this, [this] {
     if (!dataFolder_->text().isEmpty()) setDataFolder(dataFolder_->text());
   });
@@ -370,6 +372,10 @@ void RunConfigForm::setConfig(const run::RunConfig& c) {
   trainAnn_->setText(str(c.trainAnnotations));
   testAnn_->setText(str(c.testAnnotations));
   classes_->setText(str(c.classesFile));
+  if (!c.dataset.empty()) {
+    const QSignalBlocker block(dataFolder_);
+    dataFolder_->setText(str(c.dataset));
+  }
   epochs_->setValue(c.epochs);
   batch_->setValue(c.batchSize);
   maxSteps_->setValue(static_cast<int>(std::min<int64_t>(c.maxSteps, maxSteps_->maximum())));
@@ -412,6 +418,8 @@ void RunConfigForm::applyPreset(const QString& name) {
   next.trainAnnotations = current.trainAnnotations;
   next.testAnnotations = current.testAnnotations;
   next.classesFile = current.classesFile;
+  next.dataset = current.dataset;
+  next.validationShare = current.validationShare;
   next.pretrainedWeights = current.pretrainedWeights;
   next.freezeBackboneEpochs = current.freezeBackboneEpochs;
   setConfig(next);
@@ -425,11 +433,29 @@ bool RunConfigForm::setDataFolder(const QString& folder) {
   run::RunConfig c = config();
   try {
     run::useDataFolder(c, folder.toStdString());
-  } catch (const std::exception& e) {
-    dataMessage_->setText(str(e.what()));
-    dataMessage_->show();
-    return false;
+  } catch (const std::exception&) {
+    // Not a make-data folder: any other dataset is read, its format detected, when the run
+    // starts (its validation split made from validation_share and the seed when it has none).
+    try {
+      const std::string format = data::detectDatasetFormat(folder.toStdString());
+      run::useDataset(base_, folder.toStdString());
+      trainAnn_->clear();
+      testAnn_->clear();
+      classes_->clear();
+      dataMessage_->setStyleSheet(QString());
+      dataMessage_->setText(tr("A %1 dataset: its splits and classes are read when the run starts.")
+                                .arg(str(format)));
+      dataMessage_->show();
+      Q_EMIT changed();
+      return true;
+    } catch (const std::exception& e) {
+      dataMessage_->setStyleSheet(QStringLiteral("color: #b91c1c"));
+      dataMessage_->setText(str(e.what()));
+      dataMessage_->show();
+      return false;
+    }
   }
+  base_.dataset.clear();
   dataMessage_->hide();
   trainAnn_->setText(str(c.trainAnnotations));
   testAnn_->setText(str(c.testAnnotations));
