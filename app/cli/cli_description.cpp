@@ -15,7 +15,8 @@ const std::pair<const char*, const char*> kCommands[] = {
      "DIR/train.txt, DIR/test.txt (lines `image x1,y1,x2,y2,class ...`), DIR/mnist.names"},
     {"train", "Train a YOLOv3 or YOLOv3-tiny detector"},
     {"detect", "Detect digits in images, folders, patterns or a video"},
-    {"eval", "Measure mAP of a trained detector on an annotation file"},
+    {"eval", "Measure mAP of a trained detector on an annotation file or a dataset"},
+    {"convert", "Write a dataset (any format train reads) as tutorial, YOLO, VOC or COCO files"},
     {"export", "Export a trained model for deployment"},
 };
 

@@ -124,6 +124,10 @@ void runEval(const EvalCliOptions& o) {
     report = eval::evaluateOnAnnotationFile(*detector, data, score, iou, showProgress);
   } else {
     data::DatasetSplits d = validationOf(data, *detector);
+    if (d.validation.empty())
+      throw std::runtime_error(data.string() +
+                               ": no validation images (the dataset has no validation split and "
+                               "the model's run held none out: validation_share 0)");
     report = eval::evaluateOnSamples(*detector, d.validation, score, iou, showProgress);
     report.issues.insert(report.issues.begin(), d.issues.begin(), d.issues.end());
   }

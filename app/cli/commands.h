@@ -10,8 +10,8 @@ namespace yolo::cli {
 /// Exit statuses of yolo-cli (documented in `yolo-cli --help`).
 enum class Status : int {
   kOk = 0,
-  kError = 1,      ///< bad input, failed run: the message says what and where
-  kUsage = 2,      ///< wrong arguments
+  kError = 1,  ///< bad input, failed run: the message says what and where
+  kUsage = 2,  ///< wrong arguments
   kInterrupted = 130,
 };
 
@@ -24,6 +24,7 @@ void addMakeDataCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 void addDetectCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
+void addConvertCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
 
 }  // namespace yolo::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   yolo::cli::addTrainCommand(app);
   yolo::cli::addDetectCommand(app);
   yolo::cli::addEvalCommand(app);
+  yolo::cli::addConvertCommand(app);
   yolo::cli::addExportCommand(app);
 
   try {

@@ -31,6 +31,11 @@ fs::path findImage(const fs::path& jsonFile, const std::string& fileName) {
   return {};
 }
 
+double numberOr(const nlohmann::json& object, const char* key, double fallback) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
 }  // namespace
 
 ImportResult importCoco(const fs::path& jsonFile, const std::vector<std::string>& classNames) {
@@ -80,6 +85,7 @@ ImportResult importCoco(const fs::path& jsonFile, const std::vector<std::string>
     bool bad = false;
   };
   std::map<long long, ImageEntry> images;
+  std::set<long long> listed;  ///< every image id of "images", found on disk or not
   for (const auto& im : doc["images"]) {
     if (!im.is_object() || !im.contains("id") || !im["id"].is_number_integer() ||
         !im.contains("file_name") || !im["file_name"].is_string()) {
@@ -87,6 +93,7 @@ ImportResult importCoco(const fs::path& jsonFile, const std::vector<std::string>
                                "image entry without an integer id and a file_name"});
       continue;
     }
+    listed.insert(im["id"].get<long long>());
     const std::string name = im["file_name"].get<std::string>();
     const fs::path path = findImage(jsonFile, name);
     if (path.empty()) {
@@ -96,8 +103,8 @@ ImportResult importCoco(const fs::path& jsonFile, const std::vector<std::string>
     }
     ImageEntry entry;
     entry.path = path;
-    entry.width = im.value("width", 0.0);
-    entry.height = im.value("height", 0.0);
+    entry.width = numberOr(im, "width", 0);
+    entry.height = numberOr(im, "height", 0);
     images[im["id"].get<long long>()] = std::move(entry);
   }
 
@@ -112,8 +119,13 @@ ImportResult importCoco(const fs::path& jsonFile, const std::vector<std::string>
       continue;
     }
     const auto image = images.find(a["image_id"].get<long long>());
-    if (image == images.end()) continue;       // its image is missing: reported above
-    if (a.value("iscrowd", 0) != 0) continue;  // a crowd region, not an object
+    if (image == images.end()) {
+      // An image file not found is reported above; an id no image has is reported here.
+      if (!listed.count(a["image_id"].get<long long>()))
+        issue("image_id " + a["image_id"].dump() + " is not among the images");
+      continue;
+    }
+    if (numberOr(a, "iscrowd", 0) != 0) continue;  // a crowd region, not an object
     const auto category = a.contains("category_id") && a["category_id"].is_number_integer()
                               ? classOf.find(a["category_id"].get<long long>())
                               : classOf.end();
@@ -142,16 +154,17 @@ ImportResult importCoco(const fs::path& jsonFile, const std::vector<std::string>
       image->second.bad = true;
       continue;
     }
-    if (entry.width > 0 && entry.height > 0) {  // clip what rounding pushes past an edge
-      box.x1 = std::max(0.f, box.x1);
-      box.y1 = std::max(0.f, box.y1);
+    // Clip what rounding pushes past an edge (the far edges only when the size is given).
+    box.x1 = std::max(0.f, box.x1);
+    box.y1 = std::max(0.f, box.y1);
+    if (entry.width > 0 && entry.height > 0) {
       box.x2 = std::min(static_cast<float>(entry.width), box.x2);
       box.y2 = std::min(static_cast<float>(entry.height), box.y2);
-      if (!(box.x2 > box.x1 && box.y2 > box.y1)) {
-        issue("box lies outside the image");
-        image->second.bad = true;
-        continue;
-      }
+    }
+    if (!(box.x2 > box.x1 && box.y2 > box.y1)) {
+      issue("box lies outside the image");
+      image->second.bad = true;
+      continue;
     }
     image->second.boxes.push_back(box);
   }

@@ -38,17 +38,18 @@ fs::path namesFileIn(const fs::path& folder) {
   return {};
 }
 
-/// True when the first non-blank line of `file` carries a box token (x1,y1,x2,y2,class):
-/// a tutorial annotation file rather than a Darknet list of image paths.
+/// True when a line among the first thousand of `file` has a comma-separated token after
+/// the image path (`x1,y1,x2,y2,class`, or a malformed attempt the reader then reports): a
+/// tutorial annotation file rather than a list of image paths. Lines of a path alone (an
+/// image without boxes) are allowed before it.
 bool holdsAnnotationLines(const fs::path& file) {
   std::ifstream in(file);
   std::string line;
-  while (std::getline(in, line)) {
+  for (int read = 0; read < 1000 && std::getline(in, line); ++read) {
     line = trim(line);
-    if (line.empty()) continue;
     const auto lastSpace = line.find_last_of(" \t");
-    return lastSpace != std::string::npos &&
-           std::count(line.begin() + static_cast<long>(lastSpace), line.end(), ',') == 4;
+    if (lastSpace != std::string::npos && line.find(',', lastSpace) != std::string::npos)
+      return true;
   }
   return false;
 }
@@ -84,6 +85,12 @@ fs::path resolveDarknetPath(const fs::path& file, const std::string& relative) {
   if (p.is_absolute()) return p;
   for (const fs::path& base : {file.parent_path(), file.parent_path().parent_path()})
     if (fs::exists(base / p)) return base / p;
+  // Exports write `data/obj_train_data/x.jpg` where data/ is the export folder itself,
+  // whatever it is called once unpacked.
+  if (std::distance(p.begin(), p.end()) > 1) {
+    const fs::path rest = p.lexically_relative(*p.begin());
+    if (fs::exists(file.parent_path() / rest)) return file.parent_path() / rest;
+  }
   return fs::absolute(p);
 }
 
@@ -112,7 +119,8 @@ DatasetSplits openTutorial(const fs::path& path) {
     d.skippedImages += r.skippedLines;
     return std::move(r.samples);
   };
-  d.train = read(folder ? path / "train.txt" : path);
+  if (!folder || fs::is_regular_file(path / "train.txt"))
+    d.train = read(folder ? path / "train.txt" : path);
   if (folder && fs::is_regular_file(path / "test.txt")) d.validation = read(path / "test.txt");
   if (names.empty()) {  // no names file: the ids seen, as names
     int maxId = -1;
@@ -200,15 +208,28 @@ DatasetSplits openUltralytics(const fs::path& yamlFile) {
   auto readSplit = [&](const YAML::Node& node) {
     std::vector<fs::path> images;
     auto add = [&](const std::string& entry) {
-      const fs::path p = fs::path(entry).is_absolute() ? fs::path(entry) : root / entry;
+      fs::path p = fs::path(entry).is_absolute() ? fs::path(entry) : root / entry;
+      // Roboflow's exports say `../train/images` from a data.yaml that sits beside train/;
+      // Ultralytics retries such paths without the `../`, and so does this reader.
+      if (!fs::exists(p) && entry.rfind("../", 0) == 0) p = root / entry.substr(3);
       if (fs::is_directory(p)) {
         const auto found = imagesUnder(p);
         images.insert(images.end(), found.begin(), found.end());
       } else if (fs::is_regular_file(p) && lower(p.extension().string()) == ".txt") {
         std::ifstream listIn(p);
         std::string line;
-        while (std::getline(listIn, line))
-          if (!trim(line).empty()) images.push_back(resolveDarknetPath(p, trim(line)));
+        int lineNumber = 0;
+        while (std::getline(listIn, line)) {
+          ++lineNumber;
+          if (trim(line).empty()) continue;
+          const fs::path image = resolveDarknetPath(p, trim(line));
+          if (!fs::is_regular_file(image)) {
+            d.issues.push_back({p, lineNumber, trim(line), "image file not found"});
+            ++d.skippedImages;
+            continue;
+          }
+          images.push_back(image);
+        }
       } else {
         d.issues.push_back({yamlFile, 0, entry, "no such image folder or list"});
       }
@@ -295,14 +316,18 @@ std::string detectDatasetFormat(const fs::path& path) {
     if (ext == ".yaml" || ext == ".yml") return "ultralytics";
     if (ext == ".data") return "darknet";
     if (ext == ".json") return "coco";
-    return "tutorial";
+    if (holdsAnnotationLines(path)) return "tutorial";
+    throw std::runtime_error(
+        "'" + path.string() +
+        "': not an annotation file (no line `image x1,y1,x2,y2,class ...` among its first "
+        "thousand) nor a dataset file (data.yaml, obj.data, COCO .json)");
   }
   if (!fs::is_directory(path))
     throw std::runtime_error("dataset '" + path.string() + "' does not exist");
   if (fs::is_regular_file(path / "obj.data")) return "darknet";
   if (fs::is_regular_file(path / "data.yaml")) return "ultralytics";
-  if (fs::is_regular_file(path / "train.txt") && holdsAnnotationLines(path / "train.txt"))
-    return "tutorial";
+  for (const char* split : {"train.txt", "test.txt"})
+    if (fs::is_regular_file(path / split) && holdsAnnotationLines(path / split)) return "tutorial";
   if (fs::is_directory(path / "Annotations")) return "voc";
   if (!cocoFilesIn(path).train.empty()) return "coco";
   if (fs::is_regular_file(path / "obj.names") || fs::is_regular_file(path / "classes.txt"))
@@ -352,9 +377,14 @@ DatasetSplits openDatasetSplits(const fs::path& path, const ValidationSplitRule&
 std::pair<std::vector<Sample>, std::vector<Sample>> holdOut(const std::vector<Sample>& samples,
                                                             double share, uint64_t seed) {
   const std::size_t n = samples.size();
-  std::size_t count = static_cast<std::size_t>(std::llround(share * static_cast<double>(n)));
-  if (share > 0 && n >= 2) count = std::clamp<std::size_t>(count, 1, n - 1);
-  if (n < 2) count = 0;
+  std::size_t count = 0;
+  if (!(share > 0) || n < 2) {
+    count = 0;
+  } else {
+    count = std::clamp<std::size_t>(
+        static_cast<std::size_t>(std::llround(std::min(share, 1.0) * static_cast<double>(n))), 1,
+        n - 1);
+  }
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = i;
   // A fixed generator and Fisher-Yates by hand: std::shuffle's result may differ between

@@ -465,7 +465,9 @@ struct Trainer::Impl {
       saveLast();
       emit(observer, "checkpoint", "saved last.pt after epoch " + std::to_string(epoch + 1));
     }
-    if (isBest || !fs::exists(runDir / "best.pt")) {
+    // Until a first mAP is measured (best_by map50), best.pt follows the latest weights.
+    const bool noBestYet = !state.hasBest && config.checkpoints.bestBy == "map50";
+    if (isBest || noBestYet || !fs::exists(runDir / "best.pt")) {
       run::saveCheckpoint(runDir / "best.pt", header(), evaluatedNet(), nullptr);
       if (isBest) {
         emit(observer, "best",

@@ -15,6 +15,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/data/dataset_source.h"
+#include "core/data/dataset_writer.h"
 #include "core/data/yolo_txt_format.h"
 #include "tests/core/support.h"
 
@@ -299,4 +300,112 @@ TEST(DatasetSource, WhatIsNotADatasetIsNamedWithWhatWasLookedFor) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("data.yaml"), std::string::npos) << e.what();
   }
+}
+
+TEST(DatasetSource, ConvertedThroughEveryFormatTheBoxesComeBack) {
+  yolo::test::ScratchDir dir;
+  fs::path from = writeTutorial(dir.path() / "start");
+  // tutorial -> yolo -> coco -> voc -> tutorial, each read back by the reader of its format.
+  for (const std::string& format : {"yolo", "coco", "voc", "tutorial"}) {
+    const fs::path to = dir.path() / format;
+    writeDataset(openDatasetSplits(from), format, to);
+    const DatasetSplits back = openDatasetSplits(to);
+    EXPECT_EQ(back.format, format == "yolo" ? "ultralytics" : format);
+    expectSameAsTruth(back);
+    from = to;
+  }
+  // The last one is a make-data folder again: train.txt, test.txt and obj.names.
+  EXPECT_TRUE(fs::is_regular_file(dir.path() / "tutorial" / "obj.names"));
+}
+
+TEST(DatasetSource, ConvertingNeverWritesIntoAFolderThatHoldsFiles) {
+  yolo::test::ScratchDir dir;
+  const DatasetSplits d = openDatasetSplits(writeTutorial(dir.path() / "start"));
+  writeText(dir.path() / "busy" / "keep.txt", "mine");
+  EXPECT_THROW(writeDataset(d, "coco", dir.path() / "busy"), std::runtime_error);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "busy"), fs::directory_iterator()),
+            1);
+  EXPECT_THROW(writeDataset(d, "onnx", dir.path() / "new"), std::invalid_argument);
+}
+
+TEST(DatasetSource, ImagesWithTheSameNameInTwoSplitsStayApart) {
+  yolo::test::ScratchDir dir;
+  DatasetSplits d = openDatasetSplits(writeTutorial(dir.path() / "start"));
+  // Both splits name an image "same.jpg", as make-data's train/000001.jpg and test/000001.jpg.
+  fs::copy_file(d.train[0].image, dir.path() / "start" / "img" / "same.jpg");
+  fs::create_directories(dir.path() / "other");
+  fs::copy_file(d.validation[0].image, dir.path() / "other" / "same.jpg");
+  d.train[0].image = dir.path() / "start" / "img" / "same.jpg";
+  d.validation[0].image = dir.path() / "other" / "same.jpg";
+  writeDataset(d, "voc", dir.path() / "voc");
+  const DatasetSplits back = openDatasetSplits(dir.path() / "voc");
+  EXPECT_EQ(back.train.size(), d.train.size());
+  EXPECT_EQ(back.validation.size(), d.validation.size());
+  EXPECT_TRUE(fs::is_regular_file(dir.path() / "voc" / "JPEGImages" / "same.jpg"));
+  EXPECT_TRUE(fs::is_regular_file(dir.path() / "voc" / "JPEGImages" / "same_2.jpg"));
+}
+
+TEST(DatasetSource, ExportsOpenAsTheLabellingToolsWriteThem) {
+  yolo::test::ScratchDir dir;
+  // CVAT's Darknet export, unpacked into a folder not called data/: obj.data still says
+  // data/train.txt and the list data/obj_train_data/x.jpg, data/ meaning the export itself.
+  const fs::path cvat = dir.path() / "cvat-export";
+  std::string list;
+  for (const Truth& t : truth()) {
+    writeImage(cvat / "obj_train_data" / (t.stem + ".jpg"), t.boxes);
+    writeText(cvat / "obj_train_data" / (t.stem + ".txt"), yoloLabels(t.boxes));
+    list += "data/obj_train_data/" + t.stem + ".jpg\n";
+  }
+  writeText(cvat / "train.txt", list);
+  writeText(cvat / "obj.names", "square\nbar\n");
+  writeText(cvat / "obj.data", "classes = 2\ntrain = data/train.txt\nnames = data/obj.names\n");
+  EXPECT_EQ(detectDatasetFormat(cvat), "darknet") << "train.txt lists paths, not annotations";
+  EXPECT_EQ(openDatasetSplits(cvat, {0.0, 0}).train.size(), 6u);
+
+  // Roboflow's YOLO export: data.yaml beside train/ and valid/ says ../train/images.
+  const fs::path roboflow = dir.path() / "roboflow";
+  for (const Truth& t : truth()) {
+    const std::string split = t.validation ? "valid" : "train";
+    writeImage(roboflow / split / "images" / (t.stem + ".jpg"), t.boxes);
+    writeText(roboflow / split / "labels" / (t.stem + ".txt"), yoloLabels(t.boxes));
+  }
+  writeText(roboflow / "data.yaml",
+            "train: ../train/images\nval: ../valid/images\nnc: 2\nnames: ['square', 'bar']\n");
+  expectSameAsTruth(openDatasetSplits(roboflow));
+}
+
+TEST(DatasetSource, ListsNamingMissingImagesAndOddFilesAreReported) {
+  yolo::test::ScratchDir dir;
+  writeUltralytics(dir.path());
+  writeText(dir.path() / "val.txt", "images/val/img4.png\nimages/val/gone.png\n");
+  writeText(dir.path() / "data.yaml", "train: images/train\nval: val.txt\nnames: [square, bar]\n");
+  const DatasetSplits d = openDatasetSplits(dir.path());
+  EXPECT_EQ(d.validation.size(), 1u);
+  ASSERT_EQ(d.issues.size(), 1u);
+  EXPECT_NE(toString(d.issues[0]).find("val.txt:2: 'images/val/gone.png'"), std::string::npos)
+      << toString(d.issues[0]);
+
+  // A tutorial file may begin with images without boxes; a list of paths is no annotation file.
+  writeText(dir.path() / "t" / "a.txt", "img0.png\nimg1.png 1,2,30,40,0\n");
+  EXPECT_EQ(detectDatasetFormat(dir.path() / "t" / "a.txt"), "tutorial");
+  writeText(dir.path() / "t" / "paths.txt", "img0.png\nimg1.png\n");
+  EXPECT_THROW(detectDatasetFormat(dir.path() / "t" / "paths.txt"), std::runtime_error);
+
+  // COCO: an annotation of an image id no image has is named.
+  yolo::test::ScratchDir coco;
+  writeCoco(coco.path());
+  const fs::path train = coco.path() / "annotations" / "instances_train2017.json";
+  nlohmann::json doc = nlohmann::json::parse(std::ifstream(train));
+  doc["annotations"].push_back({{"id", 999},
+                                {"image_id", 42},
+                                {"category_id", 3},
+                                {"bbox", {1, 1, 5, 5}},
+                                {"iscrowd", nullptr}});
+  writeText(train, doc.dump());
+  const DatasetSplits c = openDatasetSplits(coco.path());
+  EXPECT_EQ(c.train.size(), 4u);
+  ASSERT_EQ(c.issues.size(), 1u);
+  EXPECT_NE(toString(c.issues[0]).find("image_id 42"), std::string::npos) << toString(c.issues[0]);
+
+  EXPECT_TRUE(holdOut(d.train, -0.5, 1).second.empty()) << "a negative share holds out none";
 }

@@ -80,6 +80,34 @@ class TestDataView : public QObject {
     QCOMPARE(again.dataset()->source, written.folder);
   }
 
+  void theShownDatasetExportsAsCocoAndReadsBack() {
+    QTemporaryDir dir;
+    const auto written = yolo::test::writeSquaresDataset(dir.filePath(QStringLiteral("d")), 4, 2);
+    DataView view;
+    QVERIFY(!view.exportDataset(QStringLiteral("coco"), dir.filePath(QStringLiteral("none"))));
+    QSignalSpy loaded(&view, &DataView::datasetLoaded);
+    view.openDataset(written.folder);
+    QTRY_COMPARE(loaded.count(), 1);
+
+    QSignalSpy exported(&view, &DataView::exported);
+    QSignalSpy failed(&view, &DataView::exportFailed);
+    const QString out = dir.filePath(QStringLiteral("coco"));
+    QVERIFY(view.exportDataset(QStringLiteral("coco"), out));
+    QTRY_COMPARE(exported.count() + failed.count(), 1);
+    QCOMPARE(exported.count(), 1);
+    const yolo::ui::LoadedDataset back = yolo::ui::loadDataset(out);
+    QCOMPARE(back.kind, QStringLiteral("coco"));
+    QCOMPARE(back.size(), 6);
+    QCOMPARE(back.splits.count(QStringLiteral("test")), 2);
+    QCOMPARE(back.classNames, (QStringList{QStringLiteral("square"), QStringLiteral("bar")}));
+
+    // A folder that holds files is never written into.
+    QVERIFY(view.exportDataset(QStringLiteral("voc"), written.folder));
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("not an empty folder")),
+             qPrintable(failed.at(0).at(0).toString()));
+  }
+
   void aGeneratedDatasetIsOpenedWhenWritten() {
     if (yolo::ui::DigitFetcher::findDigits().isEmpty())  // a set-up error: fail, never skip
       QFAIL("the MNIST digits are missing: run datasets/fetch_mnist.sh");

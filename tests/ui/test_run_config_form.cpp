@@ -2,6 +2,8 @@
 // other dataset (here Ultralytics YOLO) is taken as it is, its format named; a folder that is
 // no dataset is refused with what was looked for.
 
+#include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -59,6 +61,29 @@ class TestRunConfigForm : public QObject {
     QCOMPARE(QString::fromStdString(again.config().dataset), QDir(folder).absolutePath());
     form.applyPreset(QStringLiteral("tutorial"));
     QCOMPARE(QString::fromStdString(form.config().dataset), QDir(folder).absolutePath());
+  }
+
+  void aDarknetExportIsNotTakenForMakeData() {
+    // train.txt listing image paths and obj.names: what Darknet and CVAT write.
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("cvat"));
+    QDir().mkpath(folder);
+    for (const auto& [name, text] :
+         {std::pair{"train.txt", "obj_train_data/a.jpg\n"},
+          {"obj.names", "square\n"},
+          {"obj.data", "classes = 1\ntrain = train.txt\nnames = obj.names\n"}}) {
+      QFile file(folder + QLatin1Char('/') + QLatin1String(name));
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write(text);
+    }
+    RunConfigForm form;
+    QVERIFY(form.setDataFolder(folder));
+    QCOMPARE(QString::fromStdString(form.config().dataset), QDir(folder).absolutePath());
+    QVERIFY(form.config().trainAnnotations.empty());
+    QVERIFY2(message(form).contains(QStringLiteral("darknet")), qPrintable(message(form)));
+
+    QVERIFY(!form.setDataFolder(dir.filePath(QStringLiteral("nowhere"))));
+    QVERIFY2(form.config().dataset.empty(), "a refused path leaves no earlier dataset to train");
   }
 
   void aFolderThatIsNoDatasetIsRefused() {

@@ -11,11 +11,13 @@
 
 #include "ui/data/loaded_dataset.h"
 
+class QPushButton;
 class QSettings;
 
 namespace yolo::ui {
 
 class DatasetBrowser;
+class DatasetExportJob;
 class DatasetOpener;
 class GeneratorPanel;
 class SampleInspector;
@@ -40,6 +42,11 @@ class DataView : public QWidget {
   /// A dataset is being read in the background (openDataset() not yet done).
   bool isOpening() const;
 
+  /// Writes the dataset shown as `format` ("tutorial", "yolo", "voc", "coco") into `outDir`
+  /// (new or empty) in the background; exported or exportFailed follows. False when no
+  /// dataset is shown or an export is running.
+  bool exportDataset(const QString& format, const QString& outDir);
+
   /// The generator's settings and the dataset last shown, opened again on restore.
   void saveSettings(QSettings& settings) const;
   void restoreSettings(const QSettings& settings);
@@ -49,6 +56,8 @@ class DataView : public QWidget {
   bool generate();
   void cancelWork();
   void chooseDataset();
+  /// Asks for a format and a folder, then exportDataset().
+  void exportDatasetInteractive();
 
  Q_SIGNALS:
   void statusMessage(const QString& text);
@@ -57,6 +66,8 @@ class DataView : public QWidget {
   void datasetFolderReady(const QString& folder);
   void datasetLoaded(int samples);
   void loadFailed(const QString& message);
+  void exported(const QString& outDir);
+  void exportFailed(const QString& message);
 
  private:
   void showDataset(const std::shared_ptr<const LoadedDataset>& dataset);
@@ -65,7 +76,10 @@ class DataView : public QWidget {
   DatasetOpener* opener_ = nullptr;
   DatasetBrowser* browser_ = nullptr;
   SampleInspector* inspector_ = nullptr;
+  DatasetExportJob* exporter_ = nullptr;
+  QPushButton* export_ = nullptr;
   std::shared_ptr<const LoadedDataset> dataset_;
+  bool restoring_ = false;  ///< the dataset being opened is last session's (restoreSettings)
 };
 
 }  // namespace yolo::ui

@@ -7,6 +7,7 @@
 #include <QDoubleSpinBox>
 #include <QDoubleValidator>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -430,37 +431,50 @@ bool RunConfigForm::setDataFolder(const QString& folder) {
     const QSignalBlocker block(dataFolder_);
     dataFolder_->setText(folder);
   }
-  run::RunConfig c = config();
+  auto refuse = [this](const std::string& why) {
+    base_.dataset.clear();  // the field shows what is refused; nothing stale trains instead
+    dataMessage_->setStyleSheet(QStringLiteral("color: #b91c1c"));
+    dataMessage_->setText(str(why));
+    dataMessage_->show();
+    return false;
+  };
+  std::string format;
   try {
-    run::useDataFolder(c, folder.toStdString());
-  } catch (const std::exception&) {
-    // Not a make-data folder: any other dataset is read, its format detected, when the run
-    // starts (its validation split made from validation_share and the seed when it has none).
+    format = data::detectDatasetFormat(folder.toStdString());
+  } catch (const std::exception& e) {
+    return refuse(e.what());
+  }
+  // A make-data folder fills the three annotation fields (Advanced), as the runs before
+  // took it; any other dataset (a Darknet or CVAT export holds train.txt and obj.names too)
+  // is read, its format detected, when the run starts.
+  run::RunConfig c = config();
+  if (format == "tutorial" && QFileInfo(folder).isDir()) {
     try {
-      const std::string format = data::detectDatasetFormat(folder.toStdString());
-      run::useDataset(base_, folder.toStdString());
-      trainAnn_->clear();
-      testAnn_->clear();
-      classes_->clear();
-      dataMessage_->setStyleSheet(QString());
-      dataMessage_->setText(tr("A %1 dataset: its splits and classes are read when the run starts.")
-                                .arg(str(format)));
-      dataMessage_->show();
+      run::useDataFolder(c, folder.toStdString());
+      base_.dataset.clear();
+      dataMessage_->hide();
+      trainAnn_->setText(str(c.trainAnnotations));
+      testAnn_->setText(str(c.testAnnotations));
+      classes_->setText(str(c.classesFile));
+      base_.model.numClasses = c.model.numClasses;
       Q_EMIT changed();
       return true;
-    } catch (const std::exception& e) {
-      dataMessage_->setStyleSheet(QStringLiteral("color: #b91c1c"));
-      dataMessage_->setText(str(e.what()));
-      dataMessage_->show();
-      return false;
+    } catch (const std::exception&) {
+      // e.g. classes.txt instead of mnist.names: taken as a dataset below.
     }
   }
-  base_.dataset.clear();
-  dataMessage_->hide();
-  trainAnn_->setText(str(c.trainAnnotations));
-  testAnn_->setText(str(c.testAnnotations));
-  classes_->setText(str(c.classesFile));
-  base_.model.numClasses = c.model.numClasses;
+  try {
+    run::useDataset(base_, folder.toStdString());
+  } catch (const std::exception& e) {
+    return refuse(e.what());
+  }
+  trainAnn_->clear();
+  testAnn_->clear();
+  classes_->clear();
+  dataMessage_->setStyleSheet(QString());
+  dataMessage_->setText(
+      tr("A %1 dataset: its splits and classes are read when the run starts.").arg(str(format)));
+  dataMessage_->show();
   Q_EMIT changed();
   return true;
 }

@@ -347,7 +347,10 @@ void TrainView::onEpoch(const EpochRecord& r) {
   QString text =
       tr("Epoch %1 done in %2").arg(r.epoch).arg(QString::fromStdString(formatDuration(r.seconds)));
   if (r.hasValidation()) text += tr(", val loss %1").arg(r.valTotal, 0, 'g', 4);
-  if (r.hasMap()) text += tr(", mAP@0.5 %1").arg(r.map50, 0, 'f', 3);
+  if (r.hasMap()) {
+    text += tr(", mAP@0.5 %1").arg(r.map50, 0, 'f', 3);
+    showProblem(QString());  // an earlier map_failed no longer holds
+  }
   appendLog(text, QStringLiteral("epoch"));
 }
 
@@ -441,7 +444,7 @@ void TrainView::restoreSettings(const QSettings& s) {
   const QString runsRoot = s.value(QStringLiteral("train/runsRoot")).toString();
   if (!runsRoot.isEmpty()) form_->setRunsRoot(runsRoot);
   const QString data = s.value(QStringLiteral("train/dataFolder")).toString();
-  if (!data.isEmpty() && QFileInfo(data).isDir()) form_->setDataFolder(data);
+  if (!data.isEmpty() && QFileInfo::exists(data)) form_->setDataFolder(data);  // or a file
   currentRunDir_ = s.value(QStringLiteral("train/lastRunDir")).toString();
   plots_->lossPanel()->setSmoothing(s.value(QStringLiteral("plots/smoothing"), 0.6).toDouble());
   plots_->lossPanel()->setLogScale(s.value(QStringLiteral("plots/lossLog"), false).toBool());
