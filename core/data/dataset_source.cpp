@@ -122,12 +122,10 @@ DatasetSplits openTutorial(const fs::path& path) {
   if (!folder || fs::is_regular_file(path / "train.txt"))
     d.train = read(folder ? path / "train.txt" : path);
   if (folder && fs::is_regular_file(path / "test.txt")) d.validation = read(path / "test.txt");
-  if (names.empty()) {  // no names file: the ids seen, as names
-    int maxId = -1;
-    for (const auto* split : {&d.train, &d.validation})
-      for (const Sample& s : *split)
-        for (const Box& b : s.boxes) maxId = std::max(maxId, b.classId);
-    for (int i = 0; i <= maxId; ++i) d.classNames.push_back(std::to_string(i));
+  if (names.empty()) {
+    std::vector<Sample> all = d.train;
+    all.insert(all.end(), d.validation.begin(), d.validation.end());
+    d.classNames = tutorialClassNames(base, all);
   }
   return d;
 }
@@ -309,6 +307,17 @@ int boxesIn(const std::vector<Sample>& samples) {
 }
 
 }  // namespace
+
+std::vector<std::string> tutorialClassNames(const fs::path& folder,
+                                            const std::vector<Sample>& samples) {
+  if (const fs::path names = namesFileIn(folder); !names.empty()) return readClassNames(names);
+  int maxId = -1;
+  for (const Sample& s : samples)
+    for (const Box& b : s.boxes) maxId = std::max(maxId, b.classId);
+  std::vector<std::string> ids;
+  for (int i = 0; i <= maxId; ++i) ids.push_back(std::to_string(i));
+  return ids;
+}
 
 std::string detectDatasetFormat(const fs::path& path) {
   if (fs::is_regular_file(path)) {

@@ -47,6 +47,12 @@ struct DatasetSplits {
   std::string summary() const;
 };
 
+/// The class names of a tutorial dataset in `folder`: its names file (mnist.names, obj.names,
+/// classes.names or classes.txt), else the class ids seen in `samples` ("0", "1", ...).
+/// Throws std::runtime_error naming the names file when it cannot be read.
+std::vector<std::string> tutorialClassNames(const std::filesystem::path& folder,
+                                            const std::vector<Sample>& samples);
+
 /// The format of `path` (a name above). Throws std::runtime_error naming the path and what
 /// was looked for when it is none of them, or does not exist.
 std::string detectDatasetFormat(const std::filesystem::path& path);

@@ -57,9 +57,9 @@ class TestImageList : public QObject {
     QImage picture(20, 10, QImage::Format_RGB32);
     picture.fill(Qt::black);
     QApplication::clipboard()->setImage(picture);
-    if (!QApplication::clipboard()->mimeData() ||
-        !QApplication::clipboard()->mimeData()->hasImage())
-      QSKIP("this platform's clipboard holds no image (offscreen without a clipboard)");
+    // Qt's offscreen platform, which the tests run on, keeps a clipboard in the process.
+    QVERIFY(QApplication::clipboard()->mimeData() &&
+            QApplication::clipboard()->mimeData()->hasImage());
     QVERIFY(list.pasteFromClipboard());
     QCOMPARE(list.imageCount(), 1);
     QCOMPARE(list.image(0).size(), QSize(20, 10));

@@ -8,7 +8,6 @@
 
 #include "core/data/annotation_file.h"
 #include "core/data/dataset_source.h"
-#include "core/util/class_names.h"
 
 namespace yolo::ui {
 
@@ -18,28 +17,10 @@ namespace {
 
 QString str(const std::string& s) { return QString::fromStdString(s); }
 
-QStringList namesFrom(const fs::path& file) {
-  QStringList names;
-  for (const std::string& n : readClassNames(file)) names << str(n);
-  return names;
-}
-
-// Class names for an annotation file: a .names file beside it, else the ids seen.
 QStringList namesBeside(const fs::path& annotations, const std::vector<data::Sample>& samples) {
-  const fs::path dir = annotations.parent_path();
-  for (const char* candidate : {"mnist.names", "classes.names", "obj.names", "classes.txt"}) {
-    if (fs::exists(dir / candidate)) {
-      try {
-        return namesFrom(dir / candidate);
-      } catch (const std::exception&) {
-      }
-    }
-  }
-  int maxId = -1;
-  for (const auto& s : samples)
-    for (const auto& b : s.boxes) maxId = std::max(maxId, b.classId);
   QStringList names;
-  for (int i = 0; i <= maxId; ++i) names << QString::number(i);
+  for (const std::string& n : data::tutorialClassNames(annotations.parent_path(), samples))
+    names << str(n);
   return names;
 }
 
