@@ -56,6 +56,14 @@ void printReport(const eval::EvaluationReport& r, const fs::path& data) {
       "truth)\n",
       e.map50, e.classesInMean);
   std::printf("mAP@0.5:0.95  %.4f  (COCO-style, 101-point)\n", e.map50_95);
+  if (e.ignoredRegions > 0) {
+    int ignoredDetections = 0;
+    for (const auto& c : e.perClass) ignoredDetections += c.ignoredDetections;
+    std::printf(
+        "Ignored: %d difficult objects or crowd regions, %d detections on them (neither true "
+        "nor false positives)\n",
+        e.ignoredRegions, ignoredDetections);
+  }
 }
 
 nlohmann::json reportJson(const eval::EvaluationReport& r, const EvalCliOptions& o) {
@@ -78,6 +86,8 @@ nlohmann::json reportJson(const eval::EvaluationReport& r, const EvalCliOptions&
          {"recall", c.recall},
          {"ground_truth", c.groundTruth},
          {"detections", c.detections},
+         {"ignored_regions", c.ignoredRegions},
+         {"ignored_detections", c.ignoredDetections},
          {"in_mean", c.inMean()},
          {"pr_curve", {{"recall", recall}, {"precision", precision}, {"score", score}}}});
   }
@@ -154,7 +164,8 @@ void addEvalCommand(CLI::App& app) {
       "mAP@0.5 follows the tutorial's evaluator (PASCAL VOC rules, +1-pixel IoU, all-point "
       "interpolation), averaged over the classes present in the ground truth.\n"
       "--json: map50, map50_95, images, images_per_s, score_threshold and per_class, each with "
-      "class, name, ap50, ap50_95, precision, recall, ground_truth, detections and pr_curve "
+      "class, name, ap50, ap50_95, precision, recall, ground_truth, detections, "
+      "ignored_regions (VOC difficult, COCO iscrowd), ignored_detections (on those) and pr_curve "
       "(columns recall, precision, score: one point per detection, by descending score).");
   cmd->add_option("--model", o->model, "Run folder (best.pt, else last.pt) or checkpoint file")
       ->required();

@@ -125,7 +125,6 @@ ImportResult importCoco(const fs::path& jsonFile, const std::vector<std::string>
         issue("image_id " + a["image_id"].dump() + " is not among the images");
       continue;
     }
-    if (numberOr(a, "iscrowd", 0) != 0) continue;  // a crowd region, not an object
     const auto category = a.contains("category_id") && a["category_id"].is_number_integer()
                               ? classOf.find(a["category_id"].get<long long>())
                               : classOf.end();
@@ -148,6 +147,7 @@ ImportResult importCoco(const fs::path& jsonFile, const std::vector<std::string>
     box.x2 = box.x1 + bbox[2].get<float>();
     box.y2 = box.y1 + bbox[3].get<float>();
     box.classId = category->second;
+    if (numberOr(a, "iscrowd", 0) != 0) box.kind = Box::Kind::crowd;
     const ImageEntry& entry = image->second;
     if (!(box.x2 > box.x1 && box.y2 > box.y1)) {
       issue("box has zero width or height");

@@ -16,7 +16,8 @@ namespace yolo::data {
 /// `classNames` (by name) when given, so a validation file shares the training file's ids.
 /// An image's file_name is looked up beside the JSON file, in `../images/<split>/` and
 /// `../<split>/` (instances_<split>.json, COCO's own layout) and in `../images/`; an image
-/// found nowhere is an issue. iscrowd regions are not objects to find: they are left out.
+/// found nowhere is an issue. iscrowd regions are kept as Box::Kind::crowd: not objects to
+/// find or to learn, but places where a detection is not a false positive.
 /// Malformed JSON throws std::runtime_error naming the file; a bad annotation (unknown image
 /// or category, a box of no size or outside the image) is an issue naming the file and the
 /// annotation id, and its image is skipped.

@@ -1,6 +1,7 @@
 #include "core/data/dataset_writer.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -59,6 +60,14 @@ cv::Size sizeOf(const Sample& s) {
   return size;
 }
 
+/// The boxes a format without crowd regions can hold: all but Box::Kind::crowd.
+std::vector<Box> withoutCrowdRegions(const std::vector<Box>& boxes) {
+  std::vector<Box> kept;
+  std::copy_if(boxes.begin(), boxes.end(), std::back_inserter(kept),
+               [](const Box& b) { return b.kind != Box::Kind::crowd; });
+  return kept;
+}
+
 std::string number(float v) {
   std::ostringstream out;
   out << v;
@@ -93,7 +102,7 @@ void writeTutorial(const DatasetSplits& d, const fs::path& out, bool link) {
     for (const Sample& s : *split.samples) {
       const fs::path image = out / split.name / names.at(&s);
       placeImage(s.image, image, link);
-      written.push_back({image, s.boxes});
+      written.push_back({image, withoutCrowdRegions(s.boxes)});
     }
     writeAnnotationFile(out / (split.name + ".txt"), written);
   }
@@ -111,7 +120,7 @@ void writeYolo(const DatasetSplits& d, const fs::path& out, bool link) {
       placeImage(s.image, image, link);
       const cv::Size size = sizeOf(s);
       std::string labels;
-      for (const Box& b : s.boxes) labels += toYoloLine(b, size) + "\n";
+      for (const Box& b : withoutCrowdRegions(s.boxes)) labels += toYoloLine(b, size) + "\n";
       writeTextAtomically(out / "labels" / split.name / image.filename().replace_extension(".txt"),
                           labels);
     }
@@ -136,13 +145,14 @@ void writeVoc(const DatasetSplits& d, const fs::path& out, bool link) {
                         "</filename>\n  <size><width>" + std::to_string(size.width) +
                         "</width><height>" + std::to_string(size.height) +
                         "</height><depth>3</depth></size>\n";
-      for (const Box& b : s.boxes) {
+      for (const Box& b : withoutCrowdRegions(s.boxes)) {
+        const char* difficult = b.kind == Box::Kind::difficult ? "1" : "0";
         // VOC counts pixels from 1 and includes the last: xmin = x1 + 1, xmax = x2.
         xml += "  <object>\n    <name>" +
                xmlEscape(d.classNames.at(static_cast<size_t>(b.classId))) +
-               "</name>\n    <difficult>0</difficult>\n    <bndbox><xmin>" + number(b.x1 + 1) +
-               "</xmin><ymin>" + number(b.y1 + 1) + "</ymin><xmax>" + number(b.x2) +
-               "</xmax><ymax>" + number(b.y2) + "</ymax></bndbox>\n  </object>\n";
+               "</name>\n    <difficult>" + difficult + "</difficult>\n    <bndbox><xmin>" +
+               number(b.x1 + 1) + "</xmin><ymin>" + number(b.y1 + 1) + "</ymin><xmax>" +
+               number(b.x2) + "</xmax><ymax>" + number(b.y2) + "</ymax></bndbox>\n  </object>\n";
       }
       const std::string stem = fs::path(name).stem().string();
       writeTextAtomically(out / "Annotations" / (stem + ".xml"), xml + "</annotation>\n");
@@ -176,7 +186,7 @@ void writeCoco(const DatasetSplits& d, const fs::path& out, bool link) {
                                       {"category_id", b.classId + 1},
                                       {"bbox", {b.x1, b.y1, b.width(), b.height()}},
                                       {"area", b.area()},
-                                      {"iscrowd", 0}});
+                                      {"iscrowd", b.kind == Box::Kind::crowd ? 1 : 0}});
     }
     writeTextAtomically(out / "annotations" / ("instances_" + split.name + ".json"), doc.dump());
   }

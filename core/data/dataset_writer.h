@@ -12,6 +12,8 @@
 //
 // Images keep their file names; a name used twice (train/000001.jpg and test/000001.jpg)
 // gets a suffix in the formats that hold all images in one folder or need unique stems.
+// VOC's difficult objects stay difficult in VOC and become plain objects elsewhere; COCO's
+// crowd regions stay in COCO and are left out of the formats that cannot mark them.
 
 #include <filesystem>
 #include <string>

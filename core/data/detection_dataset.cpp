@@ -46,6 +46,7 @@ torch::Tensor toNetworkBoxes(const std::vector<Box>& boxes, const LetterboxGeome
   flat.reserve(boxes.size() * 5);
   const float limit = static_cast<float>(inputSize);
   for (const Box& b : boxes) {
+    if (b.kind == Box::Kind::crowd) continue;  // many objects' region, not one to learn
     const float x1 = std::clamp(g.toNetworkX(b.x1), 0.f, limit);
     const float y1 = std::clamp(g.toNetworkY(b.y1), 0.f, limit);
     const float x2 = std::clamp(g.toNetworkX(b.x2), 0.f, limit);

@@ -20,7 +20,7 @@ struct TrainingExample {
 
 /// `boxes` (image pixels) moved into the letterboxed network input `geometry` describes:
 /// [N,5] float32 x1,y1,x2,y2,class in network-input pixels, clipped to the input; boxes left
-/// under 1 pixel wide or high are dropped.
+/// under 1 pixel wide or high are dropped, and so are crowd regions (Box::Kind::crowd).
 torch::Tensor toNetworkBoxes(const std::vector<Box>& boxes, const LetterboxGeometry& geometry,
                              int inputSize);
 

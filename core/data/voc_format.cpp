@@ -278,6 +278,10 @@ ImportResult importVoc(const fs::path& folder, const std::vector<std::string>& c
         ok = false;
         break;
       }
+      // VOC's devkit reads <difficult> as an integer; absent means 0.
+      if (const XmlNode* difficult = child->child("difficult");
+          difficult != nullptr && std::atoi(difficult->text.c_str()) != 0)
+        box.kind = Box::Kind::difficult;
       file.objects.push_back({name->text, box, child->line});
     }
     if (ok) parsed.push_back(std::move(file));

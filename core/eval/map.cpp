@@ -19,6 +19,18 @@ struct Ref {
   float score;
 };
 
+using Kind = data::Box::Kind;
+
+/// The share of the detection's area inside a crowd region: COCO's overlap for crowd
+/// (its iou() with iscrowd set divides by the detection's area, not the union).
+double coverage(const Detection& d, const GroundTruthBox& region) {
+  const double iw = static_cast<double>(std::min(d.x2, region.x2)) - std::max(d.x1, region.x1);
+  const double ih = static_cast<double>(std::min(d.y2, region.y2)) - std::max(d.y1, region.y1);
+  const double area = (static_cast<double>(d.x2) - d.x1) * (static_cast<double>(d.y2) - d.y1);
+  if (iw <= 0 || ih <= 0 || area <= 0) return 0;
+  return iw * ih / area;
+}
+
 void checkClass(int classId, int numClasses, size_t image, const char* what) {
   if (classId < 0 || classId >= numClasses)
     throw std::invalid_argument("evaluate: " + std::string(what) + " of image " +
@@ -111,7 +123,10 @@ EvaluationResult evaluate(const std::vector<std::vector<GroundTruthBox>>& ground
       const int c = groundTruth[i][g].classId;
       checkClass(c, numClasses, i, "a ground-truth box");
       gtOf[static_cast<size_t>(c)][i].push_back(static_cast<int>(g));
-      ++result.groundTruthBoxes;
+      if (groundTruth[i][g].kind == Kind::object)
+        ++result.groundTruthBoxes;
+      else
+        ++result.ignoredRegions;
     }
     for (size_t d = 0; d < detections[i].size(); ++d) {
       const int c = detections[i][d].classId;
@@ -130,50 +145,75 @@ EvaluationResult evaluate(const std::vector<std::vector<GroundTruthBox>>& ground
                   ? options.classNames[static_cast<size_t>(c)]
                   : std::to_string(c);
     const auto& gt = gtOf[static_cast<size_t>(c)];
-    for (const auto& boxes : gt) ce.groundTruth += static_cast<int>(boxes.size());
+    for (size_t i = 0; i < images; ++i)
+      for (int g : gt[i]) {
+        if (groundTruth[i][static_cast<size_t>(g)].kind == Kind::object)
+          ++ce.groundTruth;
+        else
+          ++ce.ignoredRegions;
+      }
 
     std::vector<Ref>& dets = detsOf[static_cast<size_t>(c)];
     // Python's sort(reverse=True) is stable, as is this: equal scores keep image order.
     std::stable_sort(dets.begin(), dets.end(),
                      [](const Ref& a, const Ref& b) { return a.score > b.score; });
     ce.detections = static_cast<int>(dets.size());
+    auto detectionOf = [&](const Ref& r) -> const Detection& {
+      return detections[static_cast<size_t>(r.image)][static_cast<size_t>(r.index)];
+    };
+    auto truthOf = [&](const Ref& r, int g) -> const GroundTruthBox& {
+      return groundTruth[static_cast<size_t>(r.image)][static_cast<size_t>(g)];
+    };
 
-    // VOC matching at IoU 0.5.
+    // VOC matching at IoU 0.5, as the devkit: the best-overlapping box among objects and
+    // difficult ones decides; a match on a difficult box is ignored. A detection that would
+    // be a false positive but lies inside a crowd region (COCO's rule) is ignored too.
     std::vector<std::vector<char>> used(images);
     for (size_t i = 0; i < images; ++i) used[i].assign(gt[i].size(), 0);
     std::vector<double> recall, precision;
     recall.reserve(dets.size());
     precision.reserve(dets.size());
-    int tp = 0;
-    for (size_t k = 0; k < dets.size(); ++k) {
-      const Ref& r = dets[k];
-      const Detection& d = detections[static_cast<size_t>(r.image)][static_cast<size_t>(r.index)];
+    int tp = 0, counted = 0;
+    for (const Ref& r : dets) {
+      const Detection& d = detectionOf(r);
       const auto& candidates = gt[static_cast<size_t>(r.image)];
       double ovmax = -1;
       int match = -1;
+      bool inCrowd = false;
       for (size_t g = 0; g < candidates.size(); ++g) {
-        const GroundTruthBox& b =
-            groundTruth[static_cast<size_t>(r.image)][static_cast<size_t>(candidates[g])];
+        const GroundTruthBox& b = truthOf(r, candidates[g]);
+        if (b.kind == Kind::crowd) {
+          inCrowd = inCrowd || coverage(d, b) >= kVocMinOverlap;
+          continue;
+        }
         const double ov = iouVoc(d.x1, d.y1, d.x2, d.y2, b.x1, b.y1, b.x2, b.y2);
         if (ov > 0 && ov > ovmax) {
           ovmax = ov;
           match = static_cast<int>(g);
         }
       }
-      bool isTp = false;
+      bool isTp = false, ignored = false;
       if (match >= 0 && ovmax >= kVocMinOverlap) {
         char& flag = used[static_cast<size_t>(r.image)][static_cast<size_t>(match)];
-        if (!flag) {
+        if (truthOf(r, candidates[static_cast<size_t>(match)]).kind == Kind::difficult) {
+          ignored = true;
+        } else if (!flag) {
           flag = 1;
           isTp = true;
         }
       }
+      if (!isTp && inCrowd) ignored = true;
+      if (ignored) {
+        ++ce.ignoredDetections;
+        continue;
+      }
+      ++counted;
       tp += isTp ? 1 : 0;
       recall.push_back(ce.groundTruth > 0 ? static_cast<double>(tp) / ce.groundTruth : 0.0);
-      precision.push_back(static_cast<double>(tp) / static_cast<double>(k + 1));
+      precision.push_back(static_cast<double>(tp) / counted);
       if (r.score >= options.operatingScore) {
         ce.truePositives = tp;
-        ce.falsePositives = static_cast<int>(k + 1) - tp;
+        ce.falsePositives = counted - tp;
       }
       if (options.prCurves)
         ce.prCurve.push_back(
@@ -186,16 +226,17 @@ EvaluationResult evaluate(const std::vector<std::vector<GroundTruthBox>>& ground
     if (ce.inMean()) {
       ce.ap50 = vocAllPointAp(recall, precision);
 
-      // COCO: IoUs once, then greedy matching per threshold. Matching in the global score
-      // order is COCO's per-image order too (both stable by score).
-      std::vector<std::vector<double>> ious(dets.size());
+      // COCO: overlaps once (IoU, or for a crowd region the share of the detection inside
+      // it), then greedy matching per threshold. Matching in the global score order is
+      // COCO's per-image order too (both stable by score).
+      std::vector<std::vector<double>> overlaps(dets.size());
       for (size_t k = 0; k < dets.size(); ++k) {
-        const Ref& r = dets[k];
-        const Detection& d = detections[static_cast<size_t>(r.image)][static_cast<size_t>(r.index)];
-        for (int g : gt[static_cast<size_t>(r.image)]) {
-          const GroundTruthBox& b =
-              groundTruth[static_cast<size_t>(r.image)][static_cast<size_t>(g)];
-          ious[k].push_back(iouPlain(d.x1, d.y1, d.x2, d.y2, b.x1, b.y1, b.x2, b.y2));
+        const Detection& d = detectionOf(dets[k]);
+        for (int g : gt[static_cast<size_t>(dets[k].image)]) {
+          const GroundTruthBox& b = truthOf(dets[k], g);
+          overlaps[k].push_back(b.kind == Kind::crowd
+                                    ? coverage(d, b)
+                                    : iouPlain(d.x1, d.y1, d.x2, d.y2, b.x1, b.y1, b.x2, b.y2));
         }
       }
       double apSum = 0;
@@ -203,22 +244,34 @@ EvaluationResult evaluate(const std::vector<std::vector<GroundTruthBox>>& ground
         const double threshold = 0.5 + 0.05 * t;
         for (size_t i = 0; i < images; ++i) used[i].assign(gt[i].size(), 0);
         std::vector<double> rc, pr;
-        int tps = 0;
+        int tps = 0, countedAtT = 0;
         for (size_t k = 0; k < dets.size(); ++k) {
           auto& flags = used[static_cast<size_t>(dets[k].image)];
-          double best = std::min(threshold, 1 - 1e-10);
+          const auto& candidates = gt[static_cast<size_t>(dets[k].image)];
+          // pycocotools: the best unmatched object first; failing that, the best unmatched
+          // ignored box (a crowd region may take any number of detections).
           int match = -1;
-          for (size_t g = 0; g < ious[k].size(); ++g) {
-            if (flags[g] || ious[k][g] < best) continue;
-            best = ious[k][g];
-            match = static_cast<int>(g);
+          bool matchIgnored = false;
+          for (const bool ignoredPass : {false, true}) {
+            double best = std::min(threshold, 1 - 1e-10);
+            for (size_t g = 0; g < candidates.size(); ++g) {
+              const Kind kind = truthOf(dets[k], candidates[g]).kind;
+              if ((kind != Kind::object) != ignoredPass) continue;
+              if ((flags[g] && kind != Kind::crowd) || overlaps[k][g] < best) continue;
+              best = overlaps[k][g];
+              match = static_cast<int>(g);
+            }
+            if (match >= 0) {
+              matchIgnored = ignoredPass;
+              break;
+            }
           }
-          if (match >= 0) {
-            flags[static_cast<size_t>(match)] = 1;
-            ++tps;
-          }
+          if (match >= 0) flags[static_cast<size_t>(match)] = 1;
+          if (matchIgnored) continue;
+          ++countedAtT;
+          if (match >= 0) ++tps;
           rc.push_back(static_cast<double>(tps) / ce.groundTruth);
-          pr.push_back(static_cast<double>(tps) / static_cast<double>(k + 1));
+          pr.push_back(static_cast<double>(tps) / countedAtT);
         }
         apSum += coco101PointAp(rc, pr);
       }

@@ -27,14 +27,16 @@ struct PrPoint {
 struct ClassEvaluation {
   int classId = 0;
   std::string name;
-  int groundTruth = 0;     ///< ground-truth boxes of this class
-  int detections = 0;      ///< detections of this class, all scores
-  int truePositives = 0;   ///< at IoU 0.5 (VOC matching), detections >= operatingScore
-  int falsePositives = 0;  ///< likewise
-  double ap50 = 0;         ///< VOC all-point AP at IoU 0.5; 0 when groundTruth == 0
-  double ap50_95 = 0;      ///< COCO 101-point AP averaged over IoU 0.50:0.05:0.95
-  double precision = 0;    ///< TP / (TP + FP) at the operating score; 0 without detections
-  double recall = 0;       ///< TP / groundTruth at the operating score; 0 without ground truth
+  int groundTruth = 0;        ///< ground-truth objects of this class (Box::Kind::object)
+  int ignoredRegions = 0;     ///< difficult objects and crowd regions of this class
+  int detections = 0;         ///< detections of this class, all scores
+  int ignoredDetections = 0;  ///< at IoU 0.5, on an ignored region: neither TP nor FP
+  int truePositives = 0;      ///< at IoU 0.5 (VOC matching), detections >= operatingScore
+  int falsePositives = 0;     ///< likewise
+  double ap50 = 0;            ///< VOC all-point AP at IoU 0.5; 0 when groundTruth == 0
+  double ap50_95 = 0;         ///< COCO 101-point AP averaged over IoU 0.50:0.05:0.95
+  double precision = 0;       ///< TP / (TP + FP) at the operating score; 0 without detections
+  double recall = 0;          ///< TP / groundTruth at the operating score; 0 without ground truth
   std::vector<PrPoint> prCurve;  ///< one point per detection, by descending score
 
   /// A class enters the means only when it has ground truth. A class that is detected but
@@ -49,7 +51,8 @@ struct EvaluationResult {
   double map50_95 = 0;  ///< mean of ap50_95 over the same classes
   int classesInMean = 0;
   int images = 0;
-  int groundTruthBoxes = 0;
+  int groundTruthBoxes = 0;  ///< objects to find (Box::Kind::object)
+  int ignoredRegions = 0;    ///< difficult objects and crowd regions
   int detections = 0;
   float operatingScore = 0;               ///< the score threshold precision/recall/TP/FP refer to
   std::vector<ClassEvaluation> perClass;  ///< numClasses entries, index = classId
@@ -77,8 +80,16 @@ struct EvaluateOptions {
 ///
 /// COCO rules (ap50_95): IoU without the +1; per image, detections by descending score are
 /// matched greedily to the unmatched box of highest IoU >= t; precision sampled at the 101
-/// recalls 0, 0.01, ..., 1; averaged over t = 0.50, 0.55, ..., 0.95. No crowd boxes, no area
-/// ranges, no per-image cap (post-processing caps the detections already).
+/// recalls 0, 0.01, ..., 1; averaged over t = 0.50, 0.55, ..., 0.95. No area ranges, no
+/// per-image cap (post-processing caps the detections already).
+///
+/// Ignored ground truth (Box::Kind::difficult, Box::Kind::crowd) is neither to be found nor
+/// a place for false positives. VOC rules: a detection whose best match is a difficult box is
+/// dropped from the ranking (the devkit's rule). COCO rules: a detection that matches no
+/// object is dropped when it matches an unmatched difficult box at IoU >= t. Under both, a
+/// detection that is no true positive is dropped when at least the threshold's share of its
+/// area lies in a crowd region of its class (pycocotools' crowd overlap); a crowd region may
+/// take any number of detections.
 EvaluationResult evaluate(const std::vector<std::vector<GroundTruthBox>>& groundTruth,
                           const std::vector<std::vector<Detection>>& detections, int numClasses,
                           const EvaluateOptions& options = {});

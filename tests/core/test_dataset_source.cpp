@@ -160,7 +160,7 @@ fs::path writeCoco(const fs::path& dir) {
                                     {"image_id", imageId},
                                     {"category_id", 3},
                                     {"bbox", {0, 0, 5, 5}},
-                                    {"iscrowd", 1}});  // a crowd region: not an object
+                                    {"iscrowd", 1}});  // a crowd region: kept, not an object
       ++imageId;
     }
     writeText(dir / "annotations" / ("instances_" + split + ".json"), doc.dump());
@@ -168,8 +168,9 @@ fs::path writeCoco(const fs::path& dir) {
   return dir;
 }
 
-// The read splits hold exactly the written images and boxes (within half a pixel).
-void expectSameAsTruth(const DatasetSplits& d) {
+// The read splits hold exactly the written images and boxes (within half a pixel), and
+// `crowdRegionsPerImage` crowd regions apart from them (writeCoco's one, where it was read).
+void expectSameAsTruth(const DatasetSplits& d, std::size_t crowdRegionsPerImage = 0) {
   std::map<std::string, const Truth*> byStem;
   const auto all = truth();
   for (const Truth& t : all) byStem[t.stem] = &t;
@@ -187,9 +188,14 @@ void expectSameAsTruth(const DatasetSplits& d) {
     for (const Sample& s : *split) {
       const Truth* t = byStem.at(s.image.stem().string());
       EXPECT_EQ(t->validation, split == &d.validation) << s.image;
-      ASSERT_EQ(s.boxes.size(), t->boxes.size()) << d.format << " " << s.image;
-      for (std::size_t i = 0; i < s.boxes.size(); ++i) {
-        const Box &got = s.boxes[i], &want = t->boxes[i];
+      std::vector<Box> objects;
+      for (const Box& b : s.boxes)
+        if (b.kind == Box::Kind::object) objects.push_back(b);
+      EXPECT_EQ(s.boxes.size() - objects.size(), crowdRegionsPerImage)
+          << d.format << " " << s.image;
+      ASSERT_EQ(objects.size(), t->boxes.size()) << d.format << " " << s.image;
+      for (std::size_t i = 0; i < objects.size(); ++i) {
+        const Box &got = objects[i], &want = t->boxes[i];
         EXPECT_EQ(d.classNames.at(static_cast<std::size_t>(got.classId)), truthNames[want.classId])
             << d.format << " " << s.image;
         for (auto [a, b] :
@@ -214,7 +220,7 @@ TEST(DatasetSource, EveryFormatReadsTheSameImagesBoxesClassesAndSplits) {
     EXPECT_EQ(detectDatasetFormat(path), format) << path;
     const DatasetSplits d = openDatasetSplits(path);
     EXPECT_EQ(d.format, format);
-    expectSameAsTruth(d);
+    expectSameAsTruth(d, format == "coco" ? 1 : 0);
   }
   // The files themselves are named too: data.yaml, a folder's obj.data, a COCO JSON.
   EXPECT_EQ(detectDatasetFormat(dir.path() / "ultralytics" / "data.yaml"), "ultralytics");
@@ -306,7 +312,7 @@ TEST(DatasetSource, ConvertedThroughEveryFormatTheBoxesComeBack) {
   yolo::test::ScratchDir dir;
   fs::path from = writeTutorial(dir.path() / "start");
   // tutorial -> yolo -> coco -> voc -> tutorial, each read back by the reader of its format.
-  for (const std::string& format : {"yolo", "coco", "voc", "tutorial"}) {
+  for (const std::string format : {"yolo", "coco", "voc", "tutorial"}) {
     const fs::path to = dir.path() / format;
     writeDataset(openDatasetSplits(from), format, to);
     const DatasetSplits back = openDatasetSplits(to);
@@ -316,6 +322,37 @@ TEST(DatasetSource, ConvertedThroughEveryFormatTheBoxesComeBack) {
   }
   // The last one is a make-data folder again: train.txt, test.txt and obj.names.
   EXPECT_TRUE(fs::is_regular_file(dir.path() / "tutorial" / "obj.names"));
+}
+
+TEST(DatasetSource, DifficultObjectsAndCrowdRegionsKeepTheirMarkWhereTheFormatHasOne) {
+  yolo::test::ScratchDir dir;
+  DatasetSplits d = openDatasetSplits(writeCoco(dir.path() / "coco"));
+  ASSERT_EQ(d.train.front().boxes.back().kind, Box::Kind::crowd);
+  d.train.front().boxes.front().kind = Box::Kind::difficult;
+  auto kindsOf = [](const DatasetSplits& back) {
+    std::map<Box::Kind, int> kinds;
+    for (const auto* split : {&back.train, &back.validation})
+      for (const Sample& s : *split)
+        for (const Box& b : s.boxes) ++kinds[b.kind];
+    return kinds;
+  };
+  const auto before = kindsOf(d);
+  ASSERT_EQ(before.at(Box::Kind::crowd), 6);
+  ASSERT_EQ(before.at(Box::Kind::difficult), 1);
+  const int objects = before.at(Box::Kind::object);
+
+  // VOC keeps <difficult>1 and has no crowd regions; COCO keeps iscrowd and has no
+  // difficult; YOLO txt has neither: difficult becomes a plain object, crowd is left out.
+  writeDataset(d, "voc", dir.path() / "voc");
+  writeDataset(d, "coco", dir.path() / "coco-again");
+  writeDataset(d, "yolo", dir.path() / "yolo");
+  using Kinds = std::map<Box::Kind, int>;
+  EXPECT_EQ(kindsOf(openDatasetSplits(dir.path() / "voc")),
+            (Kinds{{Box::Kind::object, objects}, {Box::Kind::difficult, 1}}));
+  EXPECT_EQ(kindsOf(openDatasetSplits(dir.path() / "coco-again")),
+            (Kinds{{Box::Kind::object, objects + 1}, {Box::Kind::crowd, 6}}));
+  EXPECT_EQ(kindsOf(openDatasetSplits(dir.path() / "yolo")),
+            (Kinds{{Box::Kind::object, objects + 1}}));
 }
 
 TEST(DatasetSource, ConvertingNeverWritesIntoAFolderThatHoldsFiles) {

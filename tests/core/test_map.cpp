@@ -145,6 +145,56 @@ TEST(Map, VocMatchesOnlyTheBestOverlapNotTheNextOne) {
   EXPECT_NEAR(r.perClass[0].ap50_95, (5 * 1.0 + 5 * 51.0 / 101.0) / 10, 1e-12);
 }
 
+TEST(Map, DifficultObjectsAndCrowdRegionsAreNeitherFoundNorFalsePositives) {
+  GroundTruthBox difficult = gt(20, 20, 30, 30, 0), crowd = gt(40, 0, 100, 60, 0);
+  difficult.kind = GroundTruthBox::Kind::difficult;
+  crowd.kind = GroundTruthBox::Kind::crowd;
+  const std::vector<std::vector<GroundTruthBox>> truth{{gt(0, 0, 10, 10, 0), difficult, crowd}};
+  const std::vector<std::vector<Detection>> dets{{
+      det(200, 200, 210, 210, 0.95f, 0),  // nothing there: FP
+      det(20, 20, 30, 30, 0.9f, 0),       // on the difficult object: ignored
+      det(50, 10, 60, 20, 0.85f, 0),      // inside the crowd region: ignored
+      det(0, 0, 10, 10, 0.8f, 0),         // the one object: TP
+      det(45, 5, 55, 15, 0.7f, 0),        // inside the crowd region again: ignored too
+      det(50, 10, 60, 20, 0.6f, 1),       // inside it, but of another class: FP
+  }};
+  const EvaluationResult r = evaluate(truth, dets, 2);
+  const ClassEvaluation& c0 = r.perClass[0];
+  EXPECT_EQ(c0.groundTruth, 1);
+  EXPECT_EQ(c0.ignoredRegions, 2);
+  EXPECT_EQ(c0.detections, 5);
+  EXPECT_EQ(c0.ignoredDetections, 3);
+  EXPECT_EQ(c0.truePositives, 1);
+  EXPECT_EQ(c0.falsePositives, 1);
+  // Ranked without the ignored ones: FP, TP. Recall 0, 1 at precision 0, 1/2: AP 1/2 under
+  // both rules (every match has IoU 1, so all COCO thresholds agree).
+  EXPECT_NEAR(c0.ap50, 0.5, 1e-12);
+  EXPECT_NEAR(c0.ap50_95, 0.5, 1e-12);
+  ASSERT_EQ(c0.prCurve.size(), 2u);
+  EXPECT_FLOAT_EQ(c0.prCurve[1].score, 0.8f);
+  EXPECT_EQ(r.perClass[1].falsePositives, 1);
+  EXPECT_EQ(r.perClass[1].ignoredDetections, 0);
+  EXPECT_EQ(r.groundTruthBoxes, 1);
+  EXPECT_EQ(r.ignoredRegions, 2);
+  EXPECT_EQ(r.classesInMean, 1);
+}
+
+TEST(Map, ADetectionHalfInACrowdRegionIsIgnoredOnlyWhereTheThresholdAllows) {
+  GroundTruthBox crowd = gt(0, 0, 10, 10, 0);
+  crowd.kind = GroundTruthBox::Kind::crowd;
+  const std::vector<std::vector<GroundTruthBox>> truth{{gt(100, 100, 110, 110, 0), crowd}};
+  // Half of this detection lies in the crowd region (coverage 0.5, IoU with it only 1/3).
+  const std::vector<std::vector<Detection>> dets{
+      {det(5, 0, 15, 10, 0.9f, 0), det(100, 100, 110, 110, 0.8f, 0)}};
+  const EvaluationResult r = evaluate(truth, dets, 1);
+  // VOC at 0.5: ignored, so the TP ranks first: AP 1.
+  EXPECT_EQ(r.perClass[0].ignoredDetections, 1);
+  EXPECT_NEAR(r.perClass[0].ap50, 1.0, 1e-12);
+  // COCO: ignored at t = 0.5 (AP 1); a FP ranked first at 0.55..0.95 (recall 1 at precision
+  // 1/2: AP 1/2).
+  EXPECT_NEAR(r.perClass[0].ap50_95, (1.0 + 9 * 0.5) / 10, 1e-12);
+}
+
 TEST(Map, ApFromCurves) {
   EXPECT_DOUBLE_EQ(vocAllPointAp({}, {}), 0.0);
   EXPECT_DOUBLE_EQ(vocAllPointAp({0.5, 1.0}, {1.0, 1.0}), 1.0);

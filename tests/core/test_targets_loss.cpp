@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/data/detection_dataset.h"
 #include "core/data/yolo_targets.h"
 #include "core/model/decode.h"
 #include "core/model/model_spec.h"
@@ -135,6 +136,16 @@ TEST_F(TargetsLoss, MoreThan100BoxesWrapTheBboxesList) {
   EXPECT_FLOAT_EQ(t.bboxes[0][0][0].item<float>(), 4.f + 8.f * 0);   // box 100: i%50 = 0
   EXPECT_FLOAT_EQ(t.bboxes[0][0][1].item<float>(), 4.f + 8.f * 2);   // row 2
   EXPECT_FLOAT_EQ(t.bboxes[0][50][1].item<float>(), 4.f + 8.f * 1);  // box 50, row 1
+}
+
+TEST_F(TargetsLoss, CrowdRegionsAreNotLearnedDifficultObjectsAre) {
+  yolo::data::Box object{10, 10, 50, 50, 3}, difficult{60, 60, 90, 90, 4}, crowd{0, 0, 200, 200, 5};
+  difficult.kind = yolo::data::Box::Kind::difficult;
+  crowd.kind = yolo::data::Box::Kind::crowd;
+  const auto boxes = yolo::data::toNetworkBoxes({object, difficult, crowd}, {}, 416);
+  ASSERT_EQ(boxes.size(0), 2);
+  EXPECT_EQ(boxes[0][4].item<float>(), 3.f);
+  EXPECT_EQ(boxes[1][4].item<float>(), 4.f);
 }
 
 TEST_F(TargetsLoss, StackTargets) {

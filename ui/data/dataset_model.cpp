@@ -131,7 +131,8 @@ void DatasetModel::startPending() {
     const QString path =
         QString::fromStdString(dataset->samples[static_cast<size_t>(row)].image.string());
     const std::vector<data::Box> boxes = dataset->samples[static_cast<size_t>(row)].boxes;
-    QtConcurrent::run(&pool_, [self, generation, row, path, boxes, side] {
+    // Fire and forget: the result comes back through the queued call below, not the future.
+    (void)QtConcurrent::run(&pool_, [self, generation, row, path, boxes, side] {
       QImage thumb = makeThumbnail(path, boxes, side);
       QMetaObject::invokeMethod(
           self.data(),

@@ -68,7 +68,10 @@ void SampleInspector::showSample(int row) {
   viewer_->setImage(QImage(QString::fromStdString(sample.image.string())));
   LabeledBoxes boxes;
   for (const data::Box& b : sample.boxes) {
-    const QString name = dataset_->classNames.value(b.classId, QString::number(b.classId));
+    QString name = dataset_->classNames.value(b.classId, QString::number(b.classId));
+    // Regions the evaluator ignores (VOC difficult, COCO iscrowd) say so on the image.
+    if (b.kind == data::Box::Kind::difficult) name += tr(" (difficult)");
+    if (b.kind == data::Box::Kind::crowd) name += tr(" (crowd)");
     boxes.push_back(LabeledBox{QRectF(QPointF(b.x1, b.y1), QPointF(b.x2, b.y2)), b.classId, name,
                                tr("class %1 · %2,%3,%4,%5 · %6×%7 px")
                                    .arg(name)
