@@ -58,6 +58,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
       running_->setText(busy ? tr("Generating data") : tr("Idle"));
   });
   connect(data_, &DataView::datasetFolderReady, train_, &TrainView::setDataFolder);
+  connect(data_, &DataView::anchorsChosen, this,
+          [this, showMessage](const QString& architecture, const QString& anchors) {
+            train_->form()->useAnchors(architecture, anchors);
+            showMessage(tr("The next run trains %1 with anchors fitted to the data: %2")
+                            .arg(architecture, anchors));
+          });
   connect(train_, &TrainView::currentRunDirChanged, detect_, &DetectView::setCurrentRunDir);
   connect(train_, &TrainView::runEnded, this, [this] {
     running_->setText(tr("Idle"));

@@ -17,6 +17,8 @@ const std::pair<const char*, const char*> kCommands[] = {
     {"detect", "Detect digits in images, folders, patterns or a video"},
     {"eval", "Measure mAP of a trained detector on an annotation file or a dataset"},
     {"convert", "Write a dataset (any format train reads) as tutorial, YOLO, VOC or COCO files"},
+    {"anchors",
+     "Fit anchors to a dataset's boxes (k-means, 1 - IoU) and compare them with the defaults"},
     {"export", "Export a trained model for deployment"},
 };
 

@@ -16,6 +16,8 @@
 #include "app/cli/cli_description.h"
 #include "app/cli/commands.h"
 #include "app/cli/progress_line.h"
+#include "core/data/anchor_fit.h"
+#include "core/run/fitted_anchors.h"
 #include "core/train/trainer.h"
 #include "core/util/format_duration.h"
 
@@ -37,6 +39,7 @@ void onInterrupt(int) {
 struct TrainOptions {
   std::string configFile, presetName, dataDir, outDir, resumeDir;
   std::string architecture, device, weights;
+  std::string anchors;  ///< "fit", "default" or a list of width,height pairs
   int inputSize = 0, batch = 0, epochs = 0, threads = -1, freezeBackboneEpochs = -1;
   int64_t maxSteps = -1;
   double lrInit = 0;
@@ -80,6 +83,22 @@ run::RunConfig buildConfig(const TrainOptions& o) {
     }
   }
   if (config.warmupEpochs >= config.epochs) config.warmupEpochs = 0;
+  if (o.anchors == "default") {
+    config.model.anchors = model::defaultAnchors(config.model.architecture);
+  } else if (o.anchors == "fit") {
+    const run::FittedAnchorsReport fit = run::fitAnchorsToTrainingData(config);
+    std::fprintf(stderr, "anchors fitted to %d training boxes: %s (mean best IoU %.3f, was %.3f)\n",
+                 fit.boxes, data::formatAnchors(config.model.anchors).c_str(), fit.meanBestIou,
+                 fit.previousMeanBestIou);
+  } else if (!o.anchors.empty()) {
+    try {
+      config.model.anchors = data::parseAnchors(
+          o.anchors, static_cast<int>(model::strides(config.model.architecture).size()));
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "yolo-cli train: --anchors: " << e.what() << "\n";
+      throw ExitCode{Status::kUsage};
+    }
+  }
   return config;
 }
 
@@ -195,6 +214,10 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--model", options->architecture, "yolov3, yolov3-tiny or yolov3-tiny-3l")
       ->check(CLI::IsMember(model::architectureNames()));
   cmd->add_option("--input-size", options->inputSize, "Network input size, a multiple of 32");
+  auto* anchors =
+      cmd->add_option("--anchors", options->anchors,
+                      "fit (k-means on the training boxes, see `yolo-cli anchors`), default, or "
+                      "width,height pairs as `yolo-cli anchors` prints them");
   cmd->add_option("--batch", options->batch, "Batch size");
   cmd->add_option("--epochs", options->epochs, "Epochs");
   cmd->add_option("--max-steps", options->maxSteps, "Stop after this many steps (0 = no cap)");
@@ -216,6 +239,7 @@ void addTrainCommand(CLI::App& app) {
   auto* resume = cmd->add_option("--resume", options->resumeDir, "Continue the run in this folder")
                      ->check(CLI::ExistingDirectory);
   resume->excludes(config)->excludes(preset)->excludes(weights)->excludes(freeze)->excludes(set);
+  resume->excludes(anchors);
   cmd->callback([options] { runTraining(*options); });
 }
 

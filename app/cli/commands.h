@@ -25,6 +25,7 @@ void addTrainCommand(CLI::App& app);
 void addDetectCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
 void addConvertCommand(CLI::App& app);
+void addAnchorsCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
 
 }  // namespace yolo::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   yolo::cli::addDetectCommand(app);
   yolo::cli::addEvalCommand(app);
   yolo::cli::addConvertCommand(app);
+  yolo::cli::addAnchorsCommand(app);
   yolo::cli::addExportCommand(app);
 
   try {

@@ -16,6 +16,7 @@
 #include "ui/data/dataset_browser.h"
 #include "ui/data/dataset_export_job.h"
 #include "ui/data/dataset_opener.h"
+#include "ui/data/dataset_stats_view.h"
 #include "ui/data/generator_panel.h"
 #include "ui/data/sample_inspector.h"
 
@@ -69,6 +70,8 @@ DataView::DataView(QWidget* parent) : QWidget(parent) {
             Q_EMIT loadFailed(message);
           });
   connect(browser_, &DatasetBrowser::sampleSelected, inspector_, &SampleInspector::showSample);
+  connect(inspector_->statistics(), &DatasetStatsView::anchorsChosen, this,
+          &DataView::anchorsChosen);
 
   exporter_ = new DatasetExportJob(this);
   connect(exporter_, &DatasetExportJob::finished, this,

@@ -64,6 +64,8 @@ class DataView : public QWidget {
   void busyChanged(bool busy);
   /// A dataset is ready (generated, or opened in any format): the Train view can use it.
   void datasetFolderReady(const QString& folder);
+  /// Statistics ▸ "Use anchors fitted to this data": the next run should use them.
+  void anchorsChosen(const QString& architecture, const QString& anchors);
   void datasetLoaded(int samples);
   void loadFailed(const QString& message);
   void exported(const QString& outDir);

@@ -3,8 +3,13 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
+#include <exception>
+
+#include "core/data/anchor_fit.h"
 #include "core/data/dataset_stats.h"
 #include "core/model/model_spec.h"
 #include "ui/common/class_colors.h"
@@ -12,6 +17,40 @@
 #include "ui/plots/qcp.h"
 
 namespace yolo::ui {
+
+namespace {
+
+/// The fit the view shows, made off the GUI thread (it reads every image's size): the
+/// training images' boxes, or all images' when the dataset has no training split.
+DatasetStatsView::AnchorComparison fitAnchors(std::shared_ptr<const LoadedDataset> dataset,
+                                              const QString& architecture, int inputSize) {
+  DatasetStatsView::AnchorComparison out;
+  out.dataset = dataset.get();
+  out.architecture = architecture;
+  out.inputSize = inputSize;
+  std::vector<data::Sample> training;
+  for (int i = 0; i < dataset->size(); ++i)
+    if (dataset->splits.value(i) == QLatin1String("train"))
+      training.push_back(dataset->samples[static_cast<size_t>(i)]);
+  const auto shapes =
+      data::letterboxedBoxShapes(training.empty() ? dataset->samples : training, inputSize);
+  out.boxes = static_cast<int>(shapes.size());
+  const std::string name = architecture.toStdString();
+  const int scales = static_cast<int>(model::strides(name).size());
+  try {
+    data::AnchorFitOptions options;
+    options.count = scales * model::kAnchorsPerScale;
+    const data::AnchorFit fit = data::fitAnchors(shapes, options);
+    out.fitted = data::groupByScale(fit.anchors, scales);
+    out.fittedIou = fit.meanBestIou;
+    out.defaultIou = data::meanBestIou(shapes, data::flatten(model::defaultAnchors(name)));
+  } catch (const std::exception& e) {
+    out.error = QString::fromStdString(e.what());
+  }
+  return out;
+}
+
+}  // namespace
 
 DatasetStatsView::DatasetStatsView(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
@@ -21,10 +60,34 @@ DatasetStatsView::DatasetStatsView(QWidget* parent) : QWidget(parent) {
   architecture_->setObjectName(QStringLiteral("statsArchitecture"));
   for (const std::string& name : model::architectureNames())
     architecture_->addItem(QString::fromStdString(name));
-  connect(architecture_, &QComboBox::currentIndexChanged, this, [this] { redraw(); });
+  connect(architecture_, &QComboBox::currentIndexChanged, this, [this] {
+    redraw();
+    startFit();
+  });
   row->addWidget(architecture_);
-  row->addStretch(1);
+  anchorFit_ = new QLabel;
+  anchorFit_->setObjectName(QStringLiteral("anchorFit"));
+  anchorFit_->setWordWrap(true);
+  row->addWidget(anchorFit_, 1);
+  useFitted_ = new QPushButton(tr("Use anchors fitted to this data"));
+  useFitted_->setObjectName(QStringLiteral("useFittedAnchors"));
+  useFitted_->setToolTip(tr("The next run in the Train view uses these anchors"));
+  useFitted_->setEnabled(false);
+  connect(useFitted_, &QPushButton::clicked, this, [this] {
+    if (!fit_.fitted.empty())
+      Q_EMIT anchorsChosen(fit_.architecture,
+                           QString::fromStdString(data::formatAnchors(fit_.fitted)));
+  });
+  row->addWidget(useFitted_);
   layout->addLayout(row);
+  connect(&fitter_, &QFutureWatcher<AnchorComparison>::finished, this, [this] {
+    const AnchorComparison result = fitter_.result();
+    // A result for another dataset or model than the one shown now is dropped.
+    if (result.dataset != dataset_.get() || result.architecture != architecture_->currentText())
+      return;
+    fit_ = result;
+    showFit();
+  });
   summary_ = new QLabel;
   summary_->setObjectName(QStringLiteral("statsSummary"));
   summary_->setWordWrap(true);
@@ -45,8 +108,39 @@ DatasetStatsView::DatasetStatsView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(sizes_, 2);
 }
 
+DatasetStatsView::~DatasetStatsView() { fitter_.waitForFinished(); }
+
 void DatasetStatsView::setDataset(std::shared_ptr<const LoadedDataset> dataset) {
   dataset_ = std::move(dataset);
+  redraw();
+  startFit();
+}
+
+QString DatasetStatsView::anchorFitText() const { return anchorFit_->text(); }
+
+void DatasetStatsView::startFit() {
+  fit_ = {};
+  useFitted_->setEnabled(false);
+  if (!dataset_ || dataset_->samples.empty()) {
+    anchorFit_->clear();
+    return;
+  }
+  anchorFit_->setText(tr("Fitting anchors…"));
+  fitter_.setFuture(QtConcurrent::run(&fitAnchors, dataset_, architecture_->currentText(), 416));
+}
+
+void DatasetStatsView::showFit() {
+  if (!fit_.error.isEmpty()) {
+    anchorFit_->setText(tr("No anchors fitted: %1").arg(fit_.error));
+    return;
+  }
+  anchorFit_->setText(tr("Mean best IoU of %1 training boxes at %2 px: default anchors %3, "
+                         "fitted %4")
+                          .arg(fit_.boxes)
+                          .arg(fit_.inputSize)
+                          .arg(fit_.defaultIou, 0, 'f', 3)
+                          .arg(fit_.fittedIou, 0, 'f', 3));
+  useFitted_->setEnabled(true);
   redraw();
 }
 
@@ -114,6 +208,17 @@ void DatasetStatsView::redraw() {
         QCPScatterStyle(QCPScatterStyle::ssCrossSquare, QPen(color, 2), Qt::NoBrush, 12));
     for (const auto& wh : anchors[scale]) {
       graph->addData(wh[0], wh[1]);
+      maxSide = std::max({maxSide, static_cast<double>(wh[0]), static_cast<double>(wh[1])});
+    }
+  }
+  if (!fit_.fitted.empty()) {
+    auto* fitted = sizes_->addGraph();
+    fitted->setName(tr("fitted anchors"));
+    fitted->setLineStyle(QCPGraph::lsNone);
+    fitted->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 12));
+    for (const auto& wh : data::flatten(fit_.fitted)) {
+      fitted->addData(wh[0], wh[1]);
       maxSide = std::max({maxSide, static_cast<double>(wh[0]), static_cast<double>(wh[1])});
     }
   }

@@ -34,6 +34,7 @@ class SampleInspector : public QTabWidget {
   int shownRow() const { return shownRow_; }
 
   BoxImageView* viewer() const { return viewer_; }
+  DatasetStatsView* statistics() const { return stats_; }
   /// The annotation line of the image shown.
   QString shownLine() const;
   /// What the pane under the image says about the box under the mouse.

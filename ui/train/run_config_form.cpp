@@ -21,7 +21,9 @@
 
 #include <exception>
 #include <optional>
+#include <stdexcept>
 
+#include "core/data/anchor_fit.h"
 #include "core/data/dataset_source.h"
 #include "core/run/mixed_precision.h"
 #include "ui/common/collapsible_section.h"
@@ -260,6 +262,25 @@ QWidget* RunConfigForm::buildAdvanced() {
   form->addRow(tr("Start from weights:"), startFrom);
   weightDecay_ = sciEdit(QStringLiteral("weightDecay"));
   form->addRow(tr("Weight decay:"), weightDecay_);
+  anchors_ = new QLineEdit;
+  anchors_->setObjectName(QStringLiteral("anchors"));
+  anchors_->setPlaceholderText(tr("the model's defaults"));
+  anchors_->setToolTip(
+      tr("Width,height pairs in input pixels, smallest first, three per output scale, as a "
+         "Darknet cfg's anchors= line. Data ▸ Statistics fits them to a dataset."));
+  anchorsMessage_ = new QLabel;
+  anchorsMessage_->setObjectName(QStringLiteral("anchorsMessage"));
+  anchorsMessage_->setWordWrap(true);
+  anchorsMessage_->hide();
+  connect(anchors_, &QLineEdit::textChanged, this, [this] {
+    const QString problem = anchorsProblem();
+    anchorsMessage_->setText(problem);
+    anchorsMessage_->setVisible(!problem.isEmpty());
+  });
+  // Another model has another number of scales: its own defaults, until fitted again.
+  connect(architecture_, &QComboBox::currentTextChanged, this, [this] { anchors_->clear(); });
+  form->addRow(tr("Anchors:"), anchors_);
+  form->addRow(QString(), anchorsMessage_);
   anchorIou_ = dspin(0, 1, 0.05, 2);
   form->addRow(tr("Anchor IoU threshold:"), anchorIou_);
   ignoreIou_ = dspin(0, 1, 0.05, 2);
@@ -320,10 +341,10 @@ QWidget* RunConfigForm::buildAdvanced() {
 run::RunConfig RunConfigForm::config() const {
   run::RunConfig c = base_;
   c.preset = preset_->currentText().toStdString();
-  if (c.model.architecture != architecture_->currentText().toStdString()) {
-    c.model.architecture = architecture_->currentText().toStdString();
-    c.model.anchors = model::defaultAnchors(c.model.architecture);
-  }
+  c.model.architecture = architecture_->currentText().toStdString();
+  c.model.anchors = model::defaultAnchors(c.model.architecture);
+  if (anchorsProblem().isEmpty() && !anchors_->text().trimmed().isEmpty())
+    c.model.anchors = data::parseAnchors(anchors_->text().toStdString(), scaleCount());
   c.model.inputSize = inputSize_->value();
   c.model.init = init_->currentText().toStdString();
   c.pretrainedWeights = pretrained_->text().toStdString();
@@ -366,6 +387,9 @@ void RunConfigForm::setConfig(const run::RunConfig& c) {
   const int presetIndex = preset_->findText(str(c.preset));
   preset_->setCurrentIndex(presetIndex >= 0 ? presetIndex : preset_->count() - 1);
   architecture_->setCurrentText(str(c.model.architecture));
+  const bool defaultAnchors =
+      c.model.anchors.empty() || c.model.anchors == model::defaultAnchors(c.model.architecture);
+  anchors_->setText(defaultAnchors ? QString() : str(data::formatAnchors(c.model.anchors)));
   inputSize_->setValue(c.model.inputSize);
   init_->setCurrentText(str(c.model.init));
   pretrained_->setText(str(c.pretrainedWeights));
@@ -405,6 +429,28 @@ void RunConfigForm::setConfig(const run::RunConfig& c) {
   seed_->setText(QString::number(c.seed));
   maxBad_->setValue(c.maxBadStepsInRow);
   Q_EMIT changed();
+}
+
+void RunConfigForm::useAnchors(const QString& architecture, const QString& anchors) {
+  architecture_->setCurrentText(architecture);
+  anchors_->setText(anchors);
+  Q_EMIT changed();
+}
+
+QString RunConfigForm::anchorsText() const { return anchors_->text(); }
+
+int RunConfigForm::scaleCount() const {
+  return static_cast<int>(model::strides(architecture_->currentText().toStdString()).size());
+}
+
+QString RunConfigForm::anchorsProblem() const {
+  if (anchors_->text().trimmed().isEmpty()) return {};
+  try {
+    data::parseAnchors(anchors_->text().toStdString(), scaleCount());
+    return {};
+  } catch (const std::invalid_argument& e) {
+    return tr("%1; the run uses the model's defaults").arg(QString::fromStdString(e.what()));
+  }
 }
 
 void RunConfigForm::applyPreset(const QString& name) {

@@ -1,7 +1,7 @@
 #pragma once
 // A form over yolo::run::RunConfig: presets, the data folder, the settings one changes
-// often, and the rest under "Advanced". Fields the form does not show (anchors) are kept
-// from the last config set.
+// often, and the rest under "Advanced" (anchors among them, as Darknet's anchors= text).
+// Fields the form does not show are kept from the last config set.
 
 #include <QString>
 #include <QWidget>
@@ -39,6 +39,12 @@ class RunConfigForm : public QWidget {
 
   void applyPreset(const QString& name);
 
+  /// The next run uses `architecture` with `anchors` (formatAnchors' text), e.g. anchors the
+  /// Statistics view fitted to a dataset.
+  void useAnchors(const QString& architecture, const QString& anchors);
+  /// The anchors field: empty for the model's defaults.
+  QString anchorsText() const;
+
  Q_SIGNALS:
   void changed();
 
@@ -47,6 +53,9 @@ class RunConfigForm : public QWidget {
   QWidget* buildAdvanced();
   QLineEdit* pathEdit(const QString& objectName);
   QWidget* withBrowse(QLineEdit* edit, bool folder, const QString& filter = {});
+  int scaleCount() const;
+  /// Why the anchors field cannot be used (empty when it can, or is empty).
+  QString anchorsProblem() const;
 
   run::RunConfig base_;
   QComboBox* preset_ = nullptr;
@@ -73,6 +82,8 @@ class RunConfigForm : public QWidget {
   QLineEdit* pretrained_ = nullptr;  ///< RunConfig::pretrainedWeights
   QSpinBox* freezeEpochs_ = nullptr;
   QLineEdit* weightDecay_ = nullptr;
+  QLineEdit* anchors_ = nullptr;
+  QLabel* anchorsMessage_ = nullptr;
   QDoubleSpinBox* anchorIou_ = nullptr;
   QDoubleSpinBox* ignoreIou_ = nullptr;
   QCheckBox* ignoreAll_ = nullptr;
