@@ -7,6 +7,19 @@ find_package(Threads REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(yaml-cpp REQUIRED)  # Ultralytics data.yaml (core/data/dataset_source.cpp)
 
+# ONNX export (core/model/onnx_export.cpp): the ONNX protobuf definitions and model checker
+# of libonnx (Debian: libonnx-dev, libprotobuf-dev). Optional: without them `export --format
+# onnx` says what to install.
+find_package(Protobuf QUIET)
+if(Protobuf_FOUND)
+  find_package(ONNX QUIET)
+endif()
+set(YOLO_HAVE_ONNX OFF)
+if(Protobuf_FOUND AND TARGET onnx)
+  set(YOLO_HAVE_ONNX ON)
+endif()
+message(STATUS "ONNX export: ${YOLO_HAVE_ONNX}")
+
 # libtorch exports a plain list; wrap it in a target so the rest of the build
 # links one name (official libtorch builds need TORCH_CXX_FLAGS for the ABI).
 add_library(yolo_torch INTERFACE)

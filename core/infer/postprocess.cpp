@@ -82,11 +82,11 @@ DetectionTensors postprocess(const torch::Tensor& candidates, const LetterboxGeo
     out.classes = classes.index({order});
   }
   if (options.insideCover < 1.f && out.size() > 1) {
-    const auto kept = dropBoxesInsideBetterOnes(out.boxes, out.scores, options.insideCover)
-                          .to(out.boxes.device());
-    out.boxes = out.boxes.index({kept});
-    out.scores = out.scores.index({kept});
-    out.classes = out.classes.index({kept});
+    const auto outermost = dropBoxesInsideBetterOnes(out.boxes, out.scores, options.insideCover)
+                               .to(out.boxes.device());
+    out.boxes = out.boxes.index({outermost});
+    out.scores = out.scores.index({outermost});
+    out.classes = out.classes.index({outermost});
   }
   if (options.maxDetections > 0 && out.size() > options.maxDetections) {
     out.boxes = out.boxes.narrow(0, 0, options.maxDetections);
