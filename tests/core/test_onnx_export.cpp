@@ -1,17 +1,24 @@
-// ONNX export, proved by an implementation we did not write: OpenCV DNN's ONNX importer runs
+// ONNX export, proved by implementations we did not write: OpenCV DNN's ONNX importer runs
 // the exported graph and gives our network's raw heads, and our decoding of them, within
-// float rounding. (ONNX Runtime runs the same files in tests/cli/check_onnx_runtime.js.)
+// float rounding; ONNX Runtime (onnxruntime-node, where the build found Node.js) does too,
+// and its NonMaxSuppression variant gives the detections our post-processing gives.
 
 #include <torch/torch.h>
 
+#include <cstdlib>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 #include <opencv2/dnn.hpp>
 
+#include "core/infer/postprocess.h"
 #include "core/model/decode.h"
 #include "core/model/onnx_export.h"
 #include "tests/core/random_model.h"
 #include "tests/core/support.h"
 
 using namespace yolo::model;
+namespace fs = std::filesystem;
 using yolo::test::randomModel;
 
 namespace {
@@ -134,3 +141,90 @@ TEST_F(OnnxExport, EveryVariantPassesTheCheckerAndCarriesItsClassNames) {
   }
   EXPECT_THROW(buildOnnxModel(*net, {"only one"}), std::invalid_argument);
 }
+
+#ifdef YOLO_NODE_FOR_ONNX_RUNTIME
+namespace {
+
+/// Runs `model` on `input` with ONNX Runtime through Node.js; outputs by name.
+std::map<std::string, torch::Tensor> runWithOnnxRuntime(const fs::path& model,
+                                                        const torch::Tensor& input,
+                                                        const fs::path& dir) {
+  const fs::path moduleDir = YOLO_ONNX_RUNTIME_MODULE;
+  if (!fs::is_regular_file(moduleDir / "package.json"))
+    throw std::runtime_error(moduleDir.string() +
+                             " is missing: run ./quickstart test (or tests/onnxruntime/fetch.sh)");
+  const fs::path inputFile = dir / "input.f32", outputFile = dir / "outputs.json";
+  const torch::Tensor c = input.contiguous();
+  std::ofstream(inputFile, std::ios::binary)
+      .write(reinterpret_cast<const char*>(c.data_ptr<float>()),
+             static_cast<std::streamsize>(c.numel() * sizeof(float)));
+  std::string dims;
+  for (int64_t d : c.sizes()) dims += (dims.empty() ? "" : ",") + std::to_string(d);
+  const std::string command = std::string("'") + YOLO_NODE_FOR_ONNX_RUNTIME + "' '" +
+                              YOLO_ONNX_RUNTIME_SCRIPT + "' '" + moduleDir.string() + "' '" +
+                              model.string() + "' '" + inputFile.string() + "' " + dims + " '" +
+                              outputFile.string() + "'";
+  if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
+  const nlohmann::json outputs = nlohmann::json::parse(std::ifstream(outputFile));
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& [name, value] : outputs.items()) {
+    const std::vector<float> data = value["data"].get<std::vector<float>>();
+    tensors[name] = torch::tensor(data).reshape(value["dims"].get<std::vector<int64_t>>());
+  }
+  return tensors;
+}
+
+/// Detections as rows x1, y1, x2, y2, score, class, by descending score.
+torch::Tensor byScore(const torch::Tensor& rows) {
+  return rows.index_select(0, std::get<1>(rows.select(1, 4).sort(0, /*descending=*/true)));
+}
+
+}  // namespace
+
+TEST_F(OnnxExport, OnnxRuntimeRunsItAsOurNetworkAndDetector) {
+  yolo::test::ScratchDir dir;
+  const int size = 128, classes = 3;
+  auto net = randomModel("yolov3-tiny", classes, size);
+  const torch::Tensor input = torch::rand({1, 3, size, size});
+  std::vector<torch::Tensor> heads;
+  {
+    torch::NoGradGuard noGrad;
+    heads = net->forward(input);
+  }
+
+  exportOnnx(*net, names(classes), dir.path() / "decoded.onnx");
+  const torch::Tensor candidates =
+      runWithOnnxRuntime(dir.path() / "decoded.onnx", input, dir.path()).at("candidates");
+  const torch::Tensor ours = ourCandidates(*net, heads);
+  ASSERT_EQ(candidates.sizes(), ours.sizes());
+  const torch::Tensor diff = (candidates - ours).abs();
+  EXPECT_LT(diff.narrow(-1, 0, 4).max().item<double>(), kTolerance * size);
+  EXPECT_LT(diff.narrow(-1, 4, diff.size(-1) - 4).max().item<double>(), kTolerance);
+
+  // Final detections: ONNX's NonMaxSuppression against the post-processing yolo-cli detect
+  // runs (the image is the network input here: no letterbox to undo).
+  OnnxExportOptions withNms;
+  withNms.head = OnnxExportOptions::Head::nms;
+  exportOnnx(*net, names(classes), dir.path() / "nms.onnx", withNms);
+  const torch::Tensor theirs =
+      byScore(runWithOnnxRuntime(dir.path() / "nms.onnx", input, dir.path())
+                  .at("detections")
+                  .narrow(1, 1, 6));
+  yolo::infer::DetectOptions options;
+  options.scoreThreshold = withNms.scoreThreshold;
+  options.iouThreshold = withNms.iouThreshold;
+  options.maxDetections = 0;
+  const auto mine = yolo::infer::postprocess(yolo::infer::decodeCandidates(heads, *net)[0],
+                                             yolo::LetterboxGeometry::compute(size, size, size),
+                                             size, size, options);
+  const torch::Tensor expected = torch::cat(
+      {mine.boxes, mine.scores.unsqueeze(1), mine.classes.unsqueeze(1).to(torch::kFloat)}, 1);
+  ASSERT_GT(expected.size(0), 3) << "too few detections to prove anything";
+  ASSERT_EQ(theirs.sizes(), expected.sizes());
+  const torch::Tensor rowDiff = (theirs - expected).abs();
+  EXPECT_LT(rowDiff.narrow(1, 0, 4).max().item<double>(), kTolerance * size);
+  EXPECT_LT(rowDiff.narrow(1, 4, 1).max().item<double>(), kTolerance);
+  EXPECT_EQ(rowDiff.narrow(1, 5, 1).max().item<double>(), 0.0) << "classes differ";
+  std::printf("ONNX Runtime: %lld detections, as ours\n", static_cast<long long>(theirs.size(0)));
+}
+#endif
