@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -53,6 +54,11 @@ class TestRunConfigForm : public QObject {
     QCOMPARE(QString::fromStdString(c.dataset), QDir(folder).absolutePath());
     QVERIFY(c.trainAnnotations.empty() && c.classesFile.empty());
     QVERIFY2(message(form).contains(QStringLiteral("ultralytics")), qPrintable(message(form)));
+
+    // The dataset's own file is as good as its folder (the browse button's arrow picks one).
+    QVERIFY(form.setDataFolder(yaml.fileName()));
+    QCOMPARE(QString::fromStdString(form.config().dataset), QFileInfo(yaml).absoluteFilePath());
+    QVERIFY(form.setDataFolder(folder));
 
     // The choice survives the form being set from a config (a preset, a restart).
     RunConfigForm again;

@@ -1,5 +1,6 @@
 #include "ui/train/run_config_form.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
@@ -173,7 +174,22 @@ QWidget* RunConfigForm::buildBasic() {
   connect(dataFolder_, &QLineEdit::editingFinished, this, [this] {
     if (!dataFolder_->text().isEmpty()) setDataFolder(dataFolder_->text());
   });
-  form->addRow(tr("&Data folder:"), withBrowse(dataFolder_, /*folder=*/true));
+  QWidget* dataRow = withBrowse(dataFolder_, /*folder=*/true);
+  // A dataset may also be one file: data.yaml, obj.data, a COCO JSON, an annotation file.
+  auto* browse = dataRow->findChild<QToolButton*>();
+  browse->setPopupMode(QToolButton::MenuButtonPopup);
+  browse->setToolTip(tr("Choose a dataset folder (the arrow: a dataset file)"));
+  QAction* chooseFile =
+      browse->addAction(tr("A dataset file (data.yaml, obj.data, COCO JSON, "
+                           "annotation file)…"));
+  connect(chooseFile, &QAction::triggered, this, [this] {
+    const QString start = dataFolder_->text().isEmpty() ? QDir::currentPath() : dataFolder_->text();
+    const QString chosen = QFileDialog::getOpenFileName(
+        this, tr("Choose a dataset file"), start,
+        tr("Datasets (*.yaml *.yml *.data *.json *.txt);;All files (*)"));
+    if (!chosen.isEmpty()) setDataFolder(chosen);
+  });
+  form->addRow(tr("&Data:"), dataRow);
   dataMessage_ = new QLabel;
   dataMessage_->setObjectName(QStringLiteral("dataMessage"));
   dataMessage_->setWordWrap(true);
