@@ -7,6 +7,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "core/util/image_file.h"
 #include "core/util/letterbox.h"
 
 namespace yolo::data {
@@ -65,7 +66,7 @@ DetectionDataset::DetectionDataset(std::vector<Sample> samples, int inputSize,
 TrainingExample DetectionDataset::get(std::size_t index, bool augment, uint64_t seed) const {
   TORCH_CHECK(index < samples_.size(), "sample ", index, " of ", samples_.size());
   const Sample& sample = samples_[index];
-  cv::Mat image = cv::imread(sample.image.string(), cv::IMREAD_UNCHANGED);
+  cv::Mat image = readImage(sample.image);
   if (image.empty()) {
     throw std::runtime_error(sample.image.string() + ": cannot read image (missing or corrupt)");
   }

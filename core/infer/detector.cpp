@@ -14,6 +14,7 @@
 #include "core/run/checkpoint_model.h"
 #include "core/util/compute_device.h"
 #include "core/util/compute_threads.h"
+#include "core/util/image_file.h"
 #include "core/util/letterbox.h"
 
 namespace yolo::infer {
@@ -144,10 +145,10 @@ cv::Mat readImageOrThrow(const fs::path& path) {
   if (!fs::exists(path, ec)) throw std::runtime_error(path.string() + ": no such file");
   if (fs::is_directory(path, ec))
     throw std::runtime_error(path.string() + ": is a folder, not an image");
-  // UNCHANGED keeps 16-bit and alpha; toBgr8() converts what the network needs.
+  // 16-bit and grey kept, EXIF orientation applied; toBgr8() converts what the network needs.
   cv::Mat image;
   try {
-    image = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
+    image = readImage(path);
   } catch (const cv::Exception& e) {
     throw std::runtime_error(path.string() + ": cannot be decoded as an image (" + e.what() + ")");
   }

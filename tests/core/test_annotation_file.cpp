@@ -9,6 +9,7 @@
 #include "core/data/annotation_file.h"
 #include "core/util/atomic_file.h"
 #include "core/util/class_names.h"
+#include "core/util/image_file.h"
 #include "tests/core/support.h"
 
 namespace fs = std::filesystem;
@@ -225,4 +226,39 @@ TEST(AnnotationFile, ImageSizeFromHeaders) {
   yolo::writeTextAtomically(dir.path() / "junk.jpg", "not an image");
   EXPECT_TRUE(readImageSize(dir.path() / "junk.jpg").empty());
   EXPECT_TRUE(readImageSize(dir.path() / "absent.jpg").empty());
+}
+
+// A phone photo stored sideways with an EXIF orientation: its size and pixels are those of
+// the picture as shown (as labelling tools draw boxes on it), for the header parser and the
+// decoder alike.
+TEST(AnnotationFile, ExifOrientationGivesThePictureAsShown) {
+  yolo::test::ScratchDir dir;
+  // Stored 60 x 40, dark in the stored top-left 20 x 10 corner.
+  cv::Mat stored(40, 60, CV_8UC3, cv::Scalar::all(255));
+  stored(cv::Rect(0, 0, 20, 10)).setTo(cv::Scalar::all(0));
+  std::vector<unsigned char> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", stored, jpeg, {cv::IMWRITE_JPEG_QUALITY, 100}));
+  // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation (0x0112) = 6:
+  // shown turned a quarter clockwise.
+  const std::vector<unsigned char> exif = {
+      'E',  'x',  'i', 'f', 0, 0, 'I', 'I', 0x2A, 0, 8, 0, 0, 0,  // header, IFD at 8
+      1,    0,                                                    // one entry
+      0x12, 0x01, 3,   0,   1, 0, 0,   0,   6,    0, 0, 0,        // SHORT x 1 = 6
+      0,    0,    0,   0};                                        // no next IFD
+  const std::size_t length = exif.size() + 2;
+  std::vector<unsigned char> app1 = {0xFF, 0xE1, static_cast<unsigned char>(length >> 8),
+                                     static_cast<unsigned char>(length & 0xFF)};
+  app1.insert(app1.end(), exif.begin(), exif.end());
+  jpeg.insert(jpeg.begin() + 2, app1.begin(), app1.end());  // right after SOI
+  const fs::path photo = dir.path() / "sideways.jpg";
+  std::ofstream(photo, std::ios::binary)
+      .write(reinterpret_cast<const char*>(jpeg.data()), static_cast<std::streamsize>(jpeg.size()));
+
+  EXPECT_EQ(readImageSize(photo), cv::Size(40, 60));
+  const cv::Mat shown = yolo::readImage(photo);
+  ASSERT_EQ(shown.size(), cv::Size(40, 60));
+  // Turned clockwise, the stored top-left corner is the shown top-right one.
+  EXPECT_LT(shown.at<cv::Vec3b>(10, 35)[0], 60);
+  EXPECT_GT(shown.at<cv::Vec3b>(10, 5)[0], 200);
+  EXPECT_GT(shown.at<cv::Vec3b>(50, 35)[0], 200);
 }

@@ -14,10 +14,12 @@ namespace {
 
 QImage makeThumbnail(const QString& path, const std::vector<data::Box>& boxes, int side) {
   QImageReader reader(path);
-  const QSize full = reader.size();
+  reader.setAutoTransform(true);  // EXIF orientation, as the boxes were drawn on it
+  QSize full = reader.size();     // as stored, before the orientation is applied
   if (full.isValid()) {
     // Decoding at the reduced size is much cheaper for JPEGs than decoding and scaling.
     reader.setScaledSize(full.scaled(side, side, Qt::KeepAspectRatio));
+    if (reader.transformation() & QImageIOHandler::TransformationRotate90) full.transpose();
   }
   QImage image = reader.read();
   if (image.isNull()) {

@@ -1,6 +1,7 @@
 #include "ui/data/sample_inspector.h"
 
 #include <QImage>
+#include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -65,7 +66,9 @@ void SampleInspector::showSample(int row) {
   if (!dataset_ || row < 0 || row >= dataset_->size()) return;
   shownRow_ = row;
   const data::Sample& sample = dataset_->samples[static_cast<size_t>(row)];
-  viewer_->setImage(QImage(QString::fromStdString(sample.image.string())));
+  QImageReader reader(QString::fromStdString(sample.image.string()));
+  reader.setAutoTransform(true);  // EXIF orientation: the picture the boxes were drawn on
+  viewer_->setImage(reader.read());
   LabeledBoxes boxes;
   for (const data::Box& b : sample.boxes) {
     QString name = dataset_->classNames.value(b.classId, QString::number(b.classId));
