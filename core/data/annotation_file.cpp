@@ -41,13 +41,6 @@ std::vector<Token> tokenize(const std::string& line) {
   return tokens;
 }
 
-// A token that starts like a number and holds a comma is a box, not part of a path.
-bool looksLikeBox(const std::string& token) {
-  if (token.empty() || token.find(',') == std::string::npos) return false;
-  const char c = token[0];
-  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.';
-}
-
 bool parseFloat(const std::string& text, float& value) {
   if (text.empty() || isSpace(text[0])) return false;
   char* end = nullptr;
@@ -76,6 +69,17 @@ std::vector<std::string> splitOn(const std::string& text, char sep) {
     begin = at + 1;
   }
   return parts;
+}
+
+/// A box starts like a number, or has the five fields of one and ends in a class id: so
+/// "nan,10,50,50,1" is a malformed box, not more of a file name with spaces.
+bool looksLikeBox(const std::string& token) {
+  if (token.empty() || token.find(',') == std::string::npos) return false;
+  const char c = token[0];
+  if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') return true;
+  const std::vector<std::string> fields = splitOn(token, ',');
+  int classId = 0;
+  return fields.size() == 5 && parseInt(fields[4], classId);
 }
 
 std::string formatNumber(float v) {

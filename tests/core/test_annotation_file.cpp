@@ -100,7 +100,8 @@ TEST(AnnotationFile, EveryMalformedLineGivesAnIssueAndLeavesTheFileAlone) {
       "img.jpg 1,1,5,5,2,7\n"     // 16 six fields
       "img.jpg 1,1,5,5,1e30\n"    // 17 class out of int range
       "img.jpg 1,1,nan,5,1\n"     // 18 nan
-      "img.jpg 2,3,6,7,9";        // 19 good, no final newline
+      "img.jpg nan,1,5,5,1\n"     // 19 nan first: a box all the same, not more of the path
+      "img.jpg 2,3,6,7,9";        // 20 good, no final newline
   const fs::path file = dir.path() / "list.txt";
   yolo::writeTextAtomically(file, content);
   const auto mtime = fs::last_write_time(file);
@@ -114,7 +115,7 @@ TEST(AnnotationFile, EveryMalformedLineGivesAnIssueAndLeavesTheFileAlone) {
   EXPECT_EQ(r.samples[0].boxes, (std::vector<Box>{{1, 2, 30, 40, 3}}));
   EXPECT_TRUE(r.samples[1].boxes.empty());
   EXPECT_EQ(r.samples[2].boxes, (std::vector<Box>{{2, 3, 6, 7, 9}}));
-  EXPECT_EQ(r.skippedLines, 15);
+  EXPECT_EQ(r.skippedLines, 16);
 
   struct Expected {
     int line;
@@ -129,7 +130,7 @@ TEST(AnnotationFile, EveryMalformedLineGivesAnIssueAndLeavesTheFileAlone) {
       {12, "junk", "malformed box"},        {13, "1,1,5,1,0", "y2 > y1"},
       {14, "1,1,5,5,-2", "negative"},       {15, "1,1,,5,2", "not a number"},
       {16, "1,1,5,5,2,7", "6 fields"},      {17, "1,1,5,5,1e30", "not an integer"},
-      {18, "1,1,nan,5,1", "not a number"},
+      {18, "1,1,nan,5,1", "not a number"},  {19, "nan,1,5,5,1", "x1 'nan' is not a number"},
   };
   for (const auto& e : expected) {
     const LoadIssue* issue = issueOnLine(r, e.line);
@@ -214,6 +215,18 @@ TEST(AnnotationFile, ClassNames) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("absent.names"), std::string::npos);
   }
+  // An image picked as the names file by mistake: an error naming it, not garbage names.
+  writeImage(dir.path() / "picture.png", 8, 8);
+  try {
+    yolo::readClassNames(dir.path() / "picture.png");
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("picture.png:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not a text file"), std::string::npos) << e.what();
+  }
+  // Names in any script are text.
+  yolo::writeTextAtomically(dir.path() / "u.names", "chiffre z\xc3\xa9ro\n\xe6\x95\xb0\n");
+  EXPECT_EQ(yolo::readClassNames(dir.path() / "u.names").size(), 2u);
 }
 
 TEST(AnnotationFile, ImageSizeFromHeaders) {
