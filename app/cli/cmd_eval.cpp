@@ -35,6 +35,9 @@ void printReport(const eval::EvaluationReport& r, const fs::path& data) {
   const eval::EvaluationResult& e = r.result;
   std::printf("Evaluated %d images of %s: %.1f images/s\n", r.images, data.string().c_str(),
               r.imagesPerSecond);
+  if (!e.unreadableImages.empty())
+    std::printf("Left out %zu images that could not be read (named above).\n",
+                e.unreadableImages.size());
   std::printf(
       "Detections kept with score > %.3g, NMS IoU %.3g; precision and recall at that "
       "score, AP over all kept detections.\n\n",
@@ -98,6 +101,7 @@ nlohmann::json reportJson(const eval::EvaluationReport& r, const EvalCliOptions&
           {"score_threshold", o.score},
           {"iou_threshold", o.iou},
           {"classes_in_mean", r.result.classesInMean},
+          {"unreadable_images", r.result.unreadableImages},
           {"per_class", perClass}};
 }
 
@@ -144,6 +148,8 @@ void runEval(const EvalCliOptions& o) {
   progress.finish();
   for (const auto& issue : report.issues)
     std::cerr << "yolo-cli: warning: skipped " << data::toString(issue) << "\n";
+  for (const auto& why : report.result.unreadableImages)
+    std::cerr << "yolo-cli: warning: skipped " << why << "\n";
   if (report.images == 0) throw std::runtime_error(data.string() + ": no images to evaluate");
   if (o.json) {
     std::cout << reportJson(report, o).dump() << "\n";
@@ -163,7 +169,8 @@ void addEvalCommand(CLI::App& app) {
       "  yolo-cli eval --model runs/fast/best.pt --data datasets/generated/mnist --json\n"
       "mAP@0.5 follows the tutorial's evaluator (PASCAL VOC rules, +1-pixel IoU, all-point "
       "interpolation), averaged over the classes present in the ground truth.\n"
-      "--json: map50, map50_95, images, images_per_s, score_threshold and per_class, each with "
+      "--json: map50, map50_95, images, images_per_s, score_threshold, unreadable_images (\"path: "
+      "why\" for each image left out) and per_class, each with "
       "class, name, ap50, ap50_95, precision, recall, ground_truth, detections, "
       "ignored_regions (VOC difficult, COCO iscrowd), ignored_detections (on those) and pr_curve "
       "(columns recall, precision, score: one point per detection, by descending score).");

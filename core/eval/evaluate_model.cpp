@@ -1,6 +1,8 @@
 #include "core/eval/evaluate_model.h"
 
 #include <chrono>
+#include <stdexcept>
+#include <string>
 
 namespace yolo::eval {
 
@@ -29,16 +31,31 @@ EvaluationReport evaluateOnSamples(infer::Detector& detector,
 
   std::vector<std::vector<GroundTruthBox>> groundTruth;
   std::vector<std::vector<Detection>> detections;
+  std::vector<std::string> unreadable;
   const auto start = std::chrono::steady_clock::now();
   const int total = static_cast<int>(samples.size());
+  int done = 0;
   for (const data::Sample& sample : samples) {
-    detections.push_back(detector.detect(infer::readImageOrThrow(sample.image), options));
-    groundTruth.push_back(sample.boxes);
-    if (progress && !progress(static_cast<int>(detections.size()), total)) {
-      report.cancelled = static_cast<int>(detections.size()) < total;
+    ++done;
+    cv::Mat image;
+    try {
+      image = infer::readImageOrThrow(sample.image);
+    } catch (const std::runtime_error& e) {
+      // One bad file does not end the evaluation: it is named once and left out.
+      unreadable.push_back(e.what());
+    }
+    if (!image.empty()) {
+      detections.push_back(detector.detect(image, options));
+      groundTruth.push_back(sample.boxes);
+    }
+    if (progress && !progress(done, total)) {
+      report.cancelled = done < total;
       break;
     }
   }
+  if (detections.empty() && !unreadable.empty())
+    throw std::runtime_error("no image could be read (" + std::to_string(unreadable.size()) +
+                             " tried; the first: " + unreadable.front() + ")");
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.images = static_cast<int>(detections.size());
   report.imagesPerSecond = report.seconds > 0 ? report.images / report.seconds : 0;
@@ -48,6 +65,7 @@ EvaluationReport evaluateOnSamples(infer::Detector& detector,
   evalOptions.classNames = detector.classNames();
   report.result = evaluate(groundTruth, detections, static_cast<int>(evalOptions.classNames.size()),
                            evalOptions);
+  report.result.unreadableImages = std::move(unreadable);
   return report;
 }
 

@@ -19,7 +19,7 @@ struct EvaluationReport {
   EvaluationResult result;   ///< over the images evaluated (all unless cancelled)
   float scoreThreshold = 0;  ///< detections kept above this (also the operating score)
   float iouThreshold = 0;    ///< NMS overlap used
-  int images = 0;            ///< images evaluated
+  int images = 0;            ///< images evaluated (unreadable ones not counted)
   double seconds = 0;        ///< wall time of detection (reading + network + NMS)
   double imagesPerSecond = 0;
   bool cancelled = false;               ///< the progress callback asked to stop
@@ -27,9 +27,10 @@ struct EvaluationReport {
 };
 
 /// Runs `detector` on every image of `annotationFile` and scores the detections against its
-/// boxes (see evaluate()). Class ids >= the detector's class count are issues. Throws
-/// std::runtime_error naming the file when the annotation file or one of its images cannot
-/// be read.
+/// boxes (see evaluate()). Class ids >= the detector's class count are issues. An image that
+/// cannot be read (missing, truncated, not an image, too large to decode) is left out and
+/// named in result.unreadableImages. Throws std::runtime_error naming the file when the
+/// annotation file cannot be read, or when no image can.
 EvaluationReport evaluateOnAnnotationFile(infer::Detector& detector,
                                           const std::filesystem::path& annotationFile,
                                           float scoreThreshold = 0.05f, float iouThreshold = 0.45f,

@@ -3,6 +3,7 @@
 #include "core/eval/evaluate_network.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/data/detection_dataset.h"
 #include "core/infer/postprocess.h"
@@ -49,40 +50,58 @@ EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data
 
   std::vector<std::vector<GroundTruthBox>> groundTruth;
   std::vector<std::vector<Detection>> detections;
+  std::vector<std::string> unreadable;
   const int total = static_cast<int>(samples.size());
   for (size_t first = 0; first < samples.size(); first += static_cast<size_t>(batchSize)) {
     const size_t last = std::min(samples.size(), first + static_cast<size_t>(batchSize));
     std::vector<cv::Mat> inputs;
     std::vector<LetterboxGeometry> geometries;
     std::vector<cv::Size> sizes;
+    std::vector<size_t> read;  // the samples of this batch that could be read
     for (size_t i = first; i < last; ++i) {
-      const cv::Mat bgr = toBgr8(infer::readImageOrThrow(samples[i].image));
+      cv::Mat bgr;
+      try {
+        bgr = toBgr8(infer::readImageOrThrow(samples[i].image));
+      } catch (const std::exception& e) {
+        // One bad file does not end the evaluation: it is named once and left out.
+        unreadable.push_back(e.what());
+        continue;
+      }
       LetterboxGeometry g;
       inputs.push_back(letterboxRgb(bgr, inputSize, &g));
       geometries.push_back(g);
       sizes.push_back(bgr.size());
+      read.push_back(i);
     }
-    const auto raw = net.forward(infer::toInputTensor(inputs, device));
-    if (options.onBatch) {
-      std::vector<torch::Tensor> truth;
-      for (size_t k = 0; k < geometries.size(); ++k)
-        truth.push_back(data::toNetworkBoxes(samples[first + k].boxes, geometries[k], inputSize));
-      options.onBatch(raw, truth);
-    }
-    const auto candidates = infer::decodeCandidates(raw, net);
-    for (size_t k = 0; k < candidates.size(); ++k) {
-      detections.push_back(infer::toDetections(
-          infer::postprocess(candidates[k], geometries[k], sizes[k].width, sizes[k].height, detect),
-          classNames));
-      groundTruth.push_back(samples[first + k].boxes);
+    if (!read.empty()) {
+      const auto raw = net.forward(infer::toInputTensor(inputs, device));
+      if (options.onBatch) {
+        std::vector<torch::Tensor> truth;
+        for (size_t k = 0; k < read.size(); ++k)
+          truth.push_back(data::toNetworkBoxes(samples[read[k]].boxes, geometries[k], inputSize));
+        options.onBatch(raw, truth);
+      }
+      const auto candidates = infer::decodeCandidates(raw, net);
+      for (size_t k = 0; k < candidates.size(); ++k) {
+        detections.push_back(
+            infer::toDetections(infer::postprocess(candidates[k], geometries[k], sizes[k].width,
+                                                   sizes[k].height, detect),
+                                classNames));
+        groundTruth.push_back(samples[read[k]].boxes);
+      }
     }
     if (options.progress && !options.progress(static_cast<int>(last), total)) break;
   }
+  if (groundTruth.empty() && !unreadable.empty())
+    throw std::runtime_error("no image could be read (" + std::to_string(unreadable.size()) +
+                             " tried; the first: " + unreadable.front() + ")");
 
   EvaluateOptions evalOptions;
   evalOptions.operatingScore = options.scoreThreshold;
   evalOptions.classNames = classNames;
-  return evaluate(groundTruth, detections, net.spec().numClasses, evalOptions);
+  EvaluationResult result = evaluate(groundTruth, detections, net.spec().numClasses, evalOptions);
+  result.unreadableImages = std::move(unreadable);
+  return result;
 }
 
 }  // namespace yolo::eval

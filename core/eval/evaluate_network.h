@@ -36,8 +36,10 @@ struct NetworkEvalOptions {
 /// Detector + evaluate(), so the trainer's map50 is the CLI's `eval` figure. The network is
 /// put in eval mode under torch::InferenceMode and its training mode restored afterwards;
 /// no gradient state is touched. `classNames` only names perClass entries (may be empty).
-/// Images are read from sample.image as given. Throws std::runtime_error naming an image
-/// that cannot be read, and std::invalid_argument for class ids outside the network's.
+/// Images are read from sample.image as given; one that cannot be read (missing, truncated,
+/// not an image, too large to decode) is left out and named in the result's
+/// unreadableImages. Throws std::runtime_error when no image can be read, and
+/// std::invalid_argument for class ids outside the network's.
 EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data::Sample>& samples,
                                  const std::vector<std::string>& classNames,
                                  const NetworkEvalOptions& options = {});

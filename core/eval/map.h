@@ -56,6 +56,8 @@ struct EvaluationResult {
   int detections = 0;
   float operatingScore = 0;               ///< the score threshold precision/recall/TP/FP refer to
   std::vector<ClassEvaluation> perClass;  ///< numClasses entries, index = classId
+  /// Images left out because they could not be read, each "path: why" (evaluateNetwork).
+  std::vector<std::string> unreadableImages;
 };
 
 struct EvaluateOptions {

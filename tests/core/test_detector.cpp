@@ -326,3 +326,54 @@ TEST_F(DetectorTest, FewImagesSetUpFindsWhatTheManyImagesSetUpFinds) {
     }
   }
 }
+
+// One bad file never ends an evaluation: a 0-byte file, a text file and a PNG whose header
+// claims 60,000 x 60,000 pixels are named once each and left out, through both the
+// Detector's path (yolo-cli eval) and the trainer's; only a split with nothing readable is
+// refused.
+TEST_F(DetectorTest, UnreadableImagesAreNamedAndLeftOutOfTheEvaluation) {
+  std::vector<data::Sample> samples;
+  for (int i = 0; i < 2; ++i) {
+    cv::Mat image(96, 128, CV_8UC3);
+    cv::randu(image, 0, 255);
+    const fs::path path = dir_.path() / ("good" + std::to_string(i) + ".png");
+    ASSERT_TRUE(cv::imwrite(path.string(), image));
+    samples.push_back({path, {data::Box{10, 10, 50, 60, 1}}});
+  }
+  const fs::path empty = dir_.path() / "empty.png", text = dir_.path() / "notes.jpg",
+                 huge = dir_.path() / "huge.png";
+  std::ofstream(empty, std::ios::binary).flush();
+  std::ofstream(text) << "not an image\n";
+  {
+    // The PNG signature and a valid IHDR chunk (CRC included) of 60000 x 60000 8-bit RGB,
+    // then nothing: the decoder must refuse the size, not allocate 10 GB.
+    const unsigned char png[] = {0x89, 'P',  'N', 'G', '\r', '\n', 0x1A, '\n', 0,    0,    0,
+                                 13,   'I',  'H', 'D', 'R',  0,    0,    0xEA, 0x60, 0,    0,
+                                 0xEA, 0x60, 8,   2,   0,    0,    0,    0x0F, 0xB0, 0xE2, 0x15};
+    std::ofstream(huge, std::ios::binary).write(reinterpret_cast<const char*>(png), sizeof png);
+  }
+  for (const fs::path& bad : {empty, text, huge})
+    samples.push_back({bad, {data::Box{1, 1, 9, 9, 0}}});
+
+  auto detector = Detector::load(checkpoint_, "cpu", 1);
+  const eval::EvaluationReport report = eval::evaluateOnSamples(*detector, samples);
+  EXPECT_EQ(report.images, 2);
+  ASSERT_EQ(report.result.unreadableImages.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_NE(report.result.unreadableImages[i].find(samples[2 + i].image.string()),
+              std::string::npos)
+        << report.result.unreadableImages[i];
+  EXPECT_NE(report.result.unreadableImages[2].find("60000 x 60000 pixels"), std::string::npos)
+      << report.result.unreadableImages[2];
+
+  auto net = model::createModel(model::makeModelSpec("yolov3-tiny", kClasses, kInput));
+  run::loadCheckpoint(checkpoint_, *net, nullptr);
+  const eval::EvaluationResult viaNetwork = eval::evaluateNetwork(*net, samples, {});
+  EXPECT_EQ(viaNetwork.images, 2);
+  EXPECT_EQ(viaNetwork.unreadableImages, report.result.unreadableImages);
+  EXPECT_NEAR(viaNetwork.map50, report.result.map50, 1e-9);
+
+  const std::vector<data::Sample> onlyBad(samples.begin() + 2, samples.end());
+  EXPECT_THROW(eval::evaluateOnSamples(*detector, onlyBad), std::runtime_error);
+  EXPECT_THROW(eval::evaluateNetwork(*net, onlyBad, {}), std::runtime_error);
+}
