@@ -10,10 +10,14 @@
 
 #include <nlohmann/json.hpp>
 #include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
 
+#include "core/infer/detector.h"
 #include "core/infer/postprocess.h"
 #include "core/model/decode.h"
 #include "core/model/onnx_export.h"
+#include "core/run/checkpoint.h"
+#include "core/util/letterbox.h"
 #include "tests/core/random_model.h"
 #include "tests/core/support.h"
 
@@ -185,7 +189,14 @@ TEST_F(OnnxExport, OnnxRuntimeRunsItAsOurNetworkAndDetector) {
   yolo::test::ScratchDir dir;
   const int size = 128, classes = 3;
   auto net = randomModel("yolov3-tiny", classes, size);
-  const torch::Tensor input = torch::rand({1, 3, size, size});
+  // An image of the input's size, so the letterbox only converts it: the network input
+  // yolo-cli detect makes of it is the one ONNX Runtime gets.
+  cv::Mat image(size, size, CV_8UC3);
+  cv::randu(image, 0, 255);
+  const fs::path imageFile = dir.path() / "image.png";
+  ASSERT_TRUE(cv::imwrite(imageFile.string(), image));
+  const torch::Tensor input =
+      yolo::infer::toInputTensor({yolo::letterboxRgb(image, size)}, torch::kCPU);
   std::vector<torch::Tensor> heads;
   {
     torch::NoGradGuard noGrad;
@@ -201,8 +212,8 @@ TEST_F(OnnxExport, OnnxRuntimeRunsItAsOurNetworkAndDetector) {
   EXPECT_LT(diff.narrow(-1, 0, 4).max().item<double>(), kTolerance * size);
   EXPECT_LT(diff.narrow(-1, 4, diff.size(-1) - 4).max().item<double>(), kTolerance);
 
-  // Final detections: ONNX's NonMaxSuppression against the post-processing yolo-cli detect
-  // runs (the image is the network input here: no letterbox to undo).
+  // Final detections: ONNX's NonMaxSuppression against the Detector yolo-cli detect runs,
+  // loaded from a checkpoint of the same network, on the image file.
   OnnxExportOptions withNms;
   withNms.head = OnnxExportOptions::Head::nms;
   exportOnnx(*net, names(classes), dir.path() / "nms.onnx", withNms);
@@ -210,21 +221,26 @@ TEST_F(OnnxExport, OnnxRuntimeRunsItAsOurNetworkAndDetector) {
       byScore(runWithOnnxRuntime(dir.path() / "nms.onnx", input, dir.path())
                   .at("detections")
                   .narrow(1, 1, 6));
+  yolo::run::CheckpointHeader header;
+  header.config.model = net->spec();
+  header.classNames = names(classes);
+  yolo::run::saveCheckpoint(dir.path() / "last.pt", header, *net, /*optimizer=*/nullptr);
+  auto detector = yolo::infer::Detector::load(dir.path() / "last.pt", "cpu", /*threads=*/2);
   yolo::infer::DetectOptions options;
   options.scoreThreshold = withNms.scoreThreshold;
   options.iouThreshold = withNms.iouThreshold;
   options.maxDetections = 0;
-  const auto mine = yolo::infer::postprocess(yolo::infer::decodeCandidates(heads, *net)[0],
-                                             yolo::LetterboxGeometry::compute(size, size, size),
-                                             size, size, options);
-  const torch::Tensor expected = torch::cat(
-      {mine.boxes, mine.scores.unsqueeze(1), mine.classes.unsqueeze(1).to(torch::kFloat)}, 1);
+  std::vector<float> rows;
+  for (const auto& d : detector->detect(yolo::infer::readImageOrThrow(imageFile), options))
+    rows.insert(rows.end(), {d.x1, d.y1, d.x2, d.y2, d.score, static_cast<float>(d.classId)});
+  const torch::Tensor expected = byScore(torch::tensor(rows).reshape({-1, 6}));
   ASSERT_GT(expected.size(0), 3) << "too few detections to prove anything";
   ASSERT_EQ(theirs.sizes(), expected.sizes());
   const torch::Tensor rowDiff = (theirs - expected).abs();
   EXPECT_LT(rowDiff.narrow(1, 0, 4).max().item<double>(), kTolerance * size);
   EXPECT_LT(rowDiff.narrow(1, 4, 1).max().item<double>(), kTolerance);
   EXPECT_EQ(rowDiff.narrow(1, 5, 1).max().item<double>(), 0.0) << "classes differ";
-  std::printf("ONNX Runtime: %lld detections, as ours\n", static_cast<long long>(theirs.size(0)));
+  std::printf("ONNX Runtime: %lld detections, as the Detector's\n",
+              static_cast<long long>(theirs.size(0)));
 }
 #endif
