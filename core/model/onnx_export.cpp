@@ -19,8 +19,8 @@ namespace yolo::model {
 
 namespace {
 
-constexpr int kOpset = 11;     // NonMaxSuppression, Resize with scales, GatherND, Clip inputs
-constexpr int kIrVersion = 6;  // the IR of the ONNX release that brought opset 11 up to 12
+constexpr int kOpset = 11;     // NonMaxSuppression, Resize with scales, GatherND
+constexpr int kIrVersion = 6;  // ONNX 1.6's IR, the release that brought opset 11
 constexpr float kLeakySlope = 0.1f;
 
 /// Appends nodes and initializers to one graph, naming each output after its node.
@@ -28,16 +28,15 @@ class GraphBuilder {
  public:
   explicit GraphBuilder(onnx::GraphProto& graph) : graph_(graph) {}
 
-  /// A node of `op` on `inputs`; returns its (first) output's name. Attributes are added
-  /// to the returned proto's node through the setters below, right after.
-  std::string node(const std::string& op, const std::vector<std::string>& inputs, int outputs = 1) {
+  /// A node of `op` on `inputs`; returns the name of its one output (the node's own name).
+  /// The attribute setters below, called right after, add to this node.
+  std::string node(const std::string& op, const std::vector<std::string>& inputs) {
     node_ = graph_.add_node();
     node_->set_op_type(op);
     const std::string name = op + "_" + std::to_string(count_++);
     node_->set_name(name);
     for (const auto& in : inputs) node_->add_input(in);
-    for (int i = 0; i < outputs; ++i)
-      node_->add_output(i == 0 ? name : name + ":" + std::to_string(i));
+    node_->add_output(name);
     return name;
   }
   GraphBuilder& ints(const std::string& key, const std::vector<int64_t>& values) {
@@ -84,14 +83,11 @@ class GraphBuilder {
     return floats(name, c.sizes().vec(), c.data_ptr<float>(), static_cast<std::size_t>(c.numel()));
   }
 
-  /// data[..., begin:end] along `axis`.
+  /// data[begin:end] along `axis`, its bounds as initializers of their own.
   std::string slice(const std::string& data, int64_t axis, int64_t begin, int64_t end) {
-    const std::string key =
-        std::to_string(axis) + "_" + std::to_string(begin) + "_" + std::to_string(end);
-    return node("Slice",
-                {data, int64s("slice_starts_" + key + "_" + std::to_string(count_), {begin}),
-                 int64s("slice_ends_" + key + "_" + std::to_string(count_), {end}),
-                 int64s("slice_axes_" + key + "_" + std::to_string(count_), {axis})});
+    const std::string id = std::to_string(count_);
+    return node("Slice", {data, int64s("slice_starts_" + id, {begin}),
+                          int64s("slice_ends_" + id, {end}), int64s("slice_axes_" + id, {axis})});
   }
 
  private:

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 
 #include "core/data/annotation_file.h"
@@ -50,6 +51,7 @@ struct Trainer::Impl {
   fs::path runDir;
   std::vector<std::string> classNames;
   std::vector<std::string> dataWarnings;
+  std::set<std::string> reportedUnreadable;  ///< test images the mAP left out, named once
   std::string datasetSummary;  ///< DatasetSplits::summary() of config.dataset, when set
   torch::Device device = torch::kCPU;
 
@@ -288,8 +290,13 @@ struct Trainer::Impl {
     };
     TestSetFigures figures;
     try {
-      figures.map50 =
-          eval::evaluateNetwork(evaluatedNet(), testSet->samples(), classNames, options).map50;
+      const eval::EvaluationResult result =
+          eval::evaluateNetwork(evaluatedNet(), testSet->samples(), classNames, options);
+      figures.map50 = result.map50;
+      // An image that cannot be read is left out of the mAP and named once per run.
+      for (const std::string& why : result.unreadableImages)
+        if (reportedUnreadable.insert(why).second)
+          emit(observer, "data_warning", "mAP without a test image: " + why);
     } catch (const std::exception& e) {
       emit(observer, "map_failed", mapFailureMessage(epoch, e.what()));
       return {validationLoss(), std::nullopt};

@@ -298,8 +298,11 @@ TEST_F(TrainerTest, AFailedMapEvaluationIsAnErrorEventThatSaysWhatBecameOfBestPt
   std::vector<TrainingEvent> events;
   TrainingObserver observer;
   observer.onStep = [&](const StepMetrics& m) {
-    // A test image the run read at its start is damaged before the first evaluation.
-    if (m.step == 1) std::ofstream(dir.path() / "img" / "6.png", std::ios::trunc) << "not a png";
+    // Both test images the run read at its start are damaged before the first evaluation:
+    // nothing is left to measure (one bad image alone is left out: the next test).
+    if (m.step == 1)
+      for (const char* name : {"6.png", "7.png"})
+        std::ofstream(dir.path() / "img" / name, std::ios::trunc) << "not a png";
   };
   observer.onEvent = [&](const TrainingEvent& e) { events.push_back(e); };
   EXPECT_EQ(trainer.run(observer), TrainingOutcome::kFinished);
@@ -313,6 +316,35 @@ TEST_F(TrainerTest, AFailedMapEvaluationIsAnErrorEventThatSaysWhatBecameOfBestPt
   EXPECT_NE(failures[0].find("best.pt holds the latest weights"), std::string::npos) << failures[0];
   EXPECT_TRUE(fs::exists(dir.path() / "run" / "best.pt"));
   EXPECT_EQ(countLines(dir.path() / "run" / "metrics.jsonl", "\"map_failed\""), 2);
+}
+
+TEST_F(TrainerTest, OneUnreadableTestImageIsNamedOnceAndLeftOutOfTheMap) {
+  yolo::test::ScratchDir dir;
+  RunConfig config = tinyRun(dir.path());
+  config.epochs = 2;
+  config.evalEveryEpochs = 1;
+  Trainer trainer(config, dir.path() / "run");
+  std::vector<TrainingEvent> events;
+  std::vector<double> maps;
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics& m) {
+    if (m.step == 1) std::ofstream(dir.path() / "img" / "6.png", std::ios::trunc) << "not a png";
+  };
+  observer.onEvent = [&](const TrainingEvent& e) { events.push_back(e); };
+  observer.onEpoch = [&](const EpochMetrics& m) {
+    if (m.map50) maps.push_back(*m.map50);
+  };
+  EXPECT_EQ(trainer.run(observer), TrainingOutcome::kFinished);
+
+  std::vector<std::string> warnings;
+  for (const auto& e : events) {
+    EXPECT_NE(e.event, "map_failed") << e.message;
+    if (e.event == "data_warning" && e.message.find("6.png") != std::string::npos)
+      warnings.push_back(e.message);
+  }
+  ASSERT_EQ(warnings.size(), 1u) << "named once, not once per evaluation";
+  EXPECT_NE(warnings[0].find("mAP without a test image"), std::string::npos) << warnings[0];
+  EXPECT_EQ(maps.size(), 2u) << "both evaluations measured the readable image";
 }
 
 TEST_F(TrainerTest, CheckpointRoundTripGivesIdenticalOutputs) {
