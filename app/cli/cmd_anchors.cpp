@@ -38,15 +38,11 @@ void runAnchors(const AnchorsCliOptions& o) {
               << " training images could not be read; their boxes are left out\n";
   if (shapes.empty())
     throw std::runtime_error(o.data + ": the training split has no boxes to fit anchors to");
-  const int scales = static_cast<int>(model::strides(o.architecture).size());
-  data::AnchorFitOptions options;
-  options.count = scales * model::kAnchorsPerScale;
-  options.restarts = o.restarts;
-  options.seed = o.seed;
-  const data::AnchorFit fit = data::fitAnchors(shapes, options);
-  const auto fitted = data::groupByScale(fit.anchors, scales);
+  const data::ModelAnchorFit fit =
+      data::fitModelAnchors(shapes, o.architecture, o.restarts, o.seed);
+  const auto& fitted = fit.anchors;
+  const double defaultIou = fit.defaultMeanBestIou;
   const auto defaults = model::defaultAnchors(o.architecture);
-  const double defaultIou = data::meanBestIou(shapes, data::flatten(defaults));
   const std::string text = data::formatAnchors(fitted);
 
   if (o.json) {
@@ -58,7 +54,8 @@ void runAnchors(const AnchorsCliOptions& o) {
     return;
   }
   std::printf("%zu training boxes, letterboxed to %d px, %d anchors for %s (%d restarts)\n",
-              shapes.size(), o.inputSize, options.count, o.architecture.c_str(), o.restarts);
+              shapes.size(), o.inputSize, static_cast<int>(data::flatten(fitted).size()),
+              o.architecture.c_str(), o.restarts);
   for (std::size_t s = 0; s < fitted.size(); ++s) {
     std::printf("  stride %-3d", model::strides(o.architecture)[s]);
     for (const auto& wh : fitted[s]) std::printf("  %4.0f x %-4.0f", wh[0], wh[1]);

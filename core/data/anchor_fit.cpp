@@ -176,6 +176,18 @@ AnchorFit fitAnchors(const std::vector<BoxShape>& shapes, const AnchorFitOptions
   return best;
 }
 
+ModelAnchorFit fitModelAnchors(const std::vector<BoxShape>& shapes, const std::string& architecture,
+                               int restarts, std::uint64_t seed) {
+  const int scales = static_cast<int>(model::strides(architecture).size());
+  AnchorFitOptions options;
+  options.count = scales * model::kAnchorsPerScale;
+  options.restarts = restarts;
+  options.seed = seed;
+  const AnchorFit fit = fitAnchors(shapes, options);
+  return {groupByScale(fit.anchors, scales), fit.meanBestIou,
+          meanBestIou(shapes, flatten(model::defaultAnchors(architecture)))};
+}
+
 std::vector<model::ScaleAnchors> groupByScale(const std::vector<BoxShape>& anchors, int scales) {
   if (scales < 1 || anchors.size() != static_cast<std::size_t>(scales * model::kAnchorsPerScale))
     throw std::invalid_argument(std::to_string(anchors.size()) + " anchors do not make " +

@@ -47,9 +47,20 @@ struct AnchorFit {
 /// k-means with 1 - IoU as the distance, k-means++ seeding; the anchors of the best restart
 /// by mean best IoU. With no more distinct shapes than `count` (a generator's few fixed
 /// sizes), the anchors are those shapes, plus shapes between the neighbours furthest apart
-/// to make `count` (mean best IoU 1 but for the rounding to whole pixels). Throws std::invalid_argument when `shapes` is empty
-/// or `count` < 1.
+/// to make `count` (mean best IoU 1 but for the rounding to whole pixels). Throws
+/// std::invalid_argument when `shapes` is empty or `count` < 1.
 AnchorFit fitAnchors(const std::vector<BoxShape>& shapes, const AnchorFitOptions& options = {});
+
+struct ModelAnchorFit {
+  std::vector<model::ScaleAnchors> anchors;  ///< per output scale, as ModelSpec::anchors
+  double meanBestIou = 0;                    ///< of `anchors` over the shapes fitted
+  double defaultMeanBestIou = 0;             ///< of the architecture's default anchors
+};
+
+/// fitAnchors() for `architecture`: three anchors per output scale, grouped by scale, with
+/// the default anchors' mean best IoU beside them. Throws as fitAnchors().
+ModelAnchorFit fitModelAnchors(const std::vector<BoxShape>& shapes, const std::string& architecture,
+                               int restarts = 10, std::uint64_t seed = 0);
 
 /// Anchors by ascending area, three per scale in stride order (smallest anchors on the
 /// finest grid), as ModelSpec::anchors holds them. `anchors.size()` must be 3 * scales.

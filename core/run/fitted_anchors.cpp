@@ -13,13 +13,9 @@ FittedAnchorsReport fitAnchorsToTrainingData(RunConfig& config) {
   const data::DatasetSplits d =
       data::openDatasetSplits(source, {config.validationShare, config.seed});
   const auto shapes = data::letterboxedBoxShapes(d.train, config.model.inputSize);
-  const int scales = static_cast<int>(model::strides(config.model.architecture).size());
-  data::AnchorFitOptions options;
-  options.count = scales * model::kAnchorsPerScale;
-  options.seed = config.seed;
-  data::AnchorFit fit;
+  data::ModelAnchorFit fit;
   try {
-    fit = data::fitAnchors(shapes, options);
+    fit = data::fitModelAnchors(shapes, config.model.architecture, /*restarts=*/10, config.seed);
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(source + ": " + e.what());
   }
@@ -28,7 +24,7 @@ FittedAnchorsReport fitAnchorsToTrainingData(RunConfig& config) {
   report.previousMeanBestIou =
       data::meanBestIou(shapes, data::flatten(model::anchorsOf(config.model)));
   report.meanBestIou = fit.meanBestIou;
-  config.model.anchors = data::groupByScale(fit.anchors, scales);
+  config.model.anchors = fit.anchors;
   return report;
 }
 

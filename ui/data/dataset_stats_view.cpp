@@ -35,15 +35,11 @@ DatasetStatsView::AnchorComparison fitAnchors(std::shared_ptr<const LoadedDatase
   const auto shapes =
       data::letterboxedBoxShapes(training.empty() ? dataset->samples : training, inputSize);
   out.boxes = static_cast<int>(shapes.size());
-  const std::string name = architecture.toStdString();
-  const int scales = static_cast<int>(model::strides(name).size());
   try {
-    data::AnchorFitOptions options;
-    options.count = scales * model::kAnchorsPerScale;
-    const data::AnchorFit fit = data::fitAnchors(shapes, options);
-    out.fitted = data::groupByScale(fit.anchors, scales);
+    const data::ModelAnchorFit fit = data::fitModelAnchors(shapes, architecture.toStdString());
+    out.fitted = fit.anchors;
     out.fittedIou = fit.meanBestIou;
-    out.defaultIou = data::meanBestIou(shapes, data::flatten(model::defaultAnchors(name)));
+    out.defaultIou = fit.defaultMeanBestIou;
   } catch (const std::exception& e) {
     out.error = QString::fromStdString(e.what());
   }
