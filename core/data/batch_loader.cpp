@@ -44,7 +44,7 @@ Batch BatchLoader::build(int64_t batchIndex) const {
       batch.boxes.push_back(std::move(ex.boxes));
     } catch (const std::exception& e) {
       // One unreadable image must not end a long run: skip it and say so.
-      batch.skipped.push_back(e.what());
+      batch.skipped.push_back({sample, e.what()});
     }
   }
   if (!images.empty()) {

@@ -21,12 +21,18 @@ namespace yolo::data {
 
 /// A batch ready for the model. `extra` holds whatever the collate step adds (the YOLO
 /// targets, built on the worker threads too).
+/// A sample of the epoch that could not be read (an image file missing, corrupt, too large).
+struct SkippedSample {
+  std::size_t sample = 0;  ///< index in the dataset
+  std::string why;         ///< the reader's message, naming the file
+};
+
 struct Batch {
-  int64_t index = 0;                 ///< 0-based batch number within the epoch
-  torch::Tensor images;              ///< [B,3,S,S] float32 0..1
-  std::vector<torch::Tensor> boxes;  ///< per image [N,5] x1,y1,x2,y2,class, network px
-  std::vector<torch::Tensor> extra;  ///< collate's output (e.g. labels and bboxes)
-  std::vector<std::string> skipped;  ///< messages for samples that could not be read
+  int64_t index = 0;                   ///< 0-based batch number within the epoch
+  torch::Tensor images;                ///< [B,3,S,S] float32 0..1
+  std::vector<torch::Tensor> boxes;    ///< per image [N,5] x1,y1,x2,y2,class, network px
+  std::vector<torch::Tensor> extra;    ///< collate's output (e.g. labels and bboxes)
+  std::vector<SkippedSample> skipped;  ///< samples left out of this batch
 };
 
 class BatchLoader {

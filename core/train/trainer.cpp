@@ -26,6 +26,7 @@
 #include "core/util/class_names.h"
 #include "core/util/compute_device.h"
 #include "core/util/compute_threads.h"
+#include "core/util/folder_lock.h"
 
 namespace yolo::train {
 namespace fs = std::filesystem;
@@ -51,7 +52,8 @@ struct Trainer::Impl {
   fs::path runDir;
   std::vector<std::string> classNames;
   std::vector<std::string> dataWarnings;
-  std::set<std::string> reportedUnreadable;  ///< test images the mAP left out, named once
+  std::set<std::string> reportedUnreadable;        ///< test images the mAP left out, named once
+  std::set<std::size_t> unreadableTrainingImages;  ///< samples left out of their batches
   std::string datasetSummary;  ///< DatasetSplits::summary() of config.dataset, when set
   torch::Device device = torch::kCPU;
 
@@ -65,7 +67,9 @@ struct Trainer::Impl {
   int64_t plannedSteps = 0;
   int mapInterval = 0;  ///< epochs between mAP evaluations (run::mapEvaluationInterval())
   run::CheckpointState state;
+  int64_t savedAtStep = -1;  ///< state.step when last.pt was last written by this process
   std::unique_ptr<MetricsLog> log;
+  std::unique_ptr<FolderLock> runLock;  ///< held from set-up until the Trainer is destroyed
 
   // Control from other threads.
   std::mutex controlMutex;
@@ -147,6 +151,9 @@ struct Trainer::Impl {
     schedule.totalSteps = plannedSteps;
 
     fs::create_directories(runDir);
+    // Before anything in the folder is touched: a second trainer on this run (another
+    // `train --resume`, the workbench and the CLI) is refused, naming the first.
+    runLock = std::make_unique<FolderLock>(runDir);
     // A process killed mid-write (kill -9, power loss) leaves its temporary checkpoint
     // behind, up to hundreds of MB each time; the writer's lock tells whose is dead.
     staleFilesReport = describeRemoved(removeStaleTemporaryFiles(runDir));
@@ -189,6 +196,7 @@ struct Trainer::Impl {
 
   void saveLast() {
     run::saveCheckpoint(runDir / "last.pt", header(), *net, optimizer.get(), averagedModule());
+    savedAtStep = state.step;
   }
 
   void emit(const TrainingObserver& observer, const std::string& event,
@@ -375,7 +383,7 @@ struct Trainer::Impl {
         const double waitBefore = loader.waitSeconds();
         auto batch = loader.next();
         if (!batch) break;
-        for (const auto& message : batch->skipped) emit(observer, "data_warning", message);
+        for (const auto& skipped : batch->skipped) noteUnreadableTrainingImage(observer, skipped);
         if (!batch->images.defined()) {
           ++state.stepInEpoch;
           continue;
@@ -425,7 +433,9 @@ struct Trainer::Impl {
         log->append(toJson(m));
         if (observer.onStep) observer.onStep(m);
 
-        if (config.checkpoints.everySteps > 0 && state.step % config.checkpoints.everySteps == 0) {
+        // A step that ends the epoch is checkpointed by finishEpoch, after the epoch's record.
+        const bool endsEpoch = state.stepInEpoch >= stepsPerEpoch || state.step >= plannedSteps;
+        if (!endsEpoch && checkpointDueAtThisStep()) {
           saveLast();
           emit(observer, "checkpoint", "saved last.pt at step " + std::to_string(state.step));
         }
@@ -436,8 +446,10 @@ struct Trainer::Impl {
         finishEpoch(observer, epoch, epochStart);
       }
     }
-    saveLast();
-    emit(observer, "finished", "finished after " + std::to_string(state.step) + " steps");
+    if (savedAtStep != state.step) saveLast();  // finishEpoch has saved the last epoch's
+    emit(observer, "finished",
+         "finished after " + std::to_string(state.step) + " steps" +
+             unreadableTrainingImagesSummary());
     return TrainingOutcome::kFinished;
   }
 
@@ -466,12 +478,8 @@ struct Trainer::Impl {
     }
     log->append(toJson(em));
     if (observer.onEpoch) observer.onEpoch(em);
-    const bool lastEpoch = state.step >= plannedSteps;
-    if (lastEpoch ||
-        (config.checkpoints.everyEpochs > 0 && (epoch + 1) % config.checkpoints.everyEpochs == 0)) {
-      saveLast();
-      emit(observer, "checkpoint", "saved last.pt after epoch " + std::to_string(epoch + 1));
-    }
+    // best.pt before last.pt: last.pt's state says which epoch was best, so it must not be
+    // on disk before that epoch's best.pt is (a kill between the two would lose the best).
     // Until a first mAP is measured (best_by map50), best.pt follows the latest weights.
     const bool noBestYet = !state.hasBest && config.checkpoints.bestBy == "map50";
     if (isBest || noBestYet || !fs::exists(runDir / "best.pt")) {
@@ -482,6 +490,38 @@ struct Trainer::Impl {
                  " at epoch " + std::to_string(epoch + 1));
       }
     }
+    // last.pt comes last, so everything this epoch wrote is older than the checkpoint: a run
+    // killed before it resumes from the previous checkpoint, and metrics.jsonl drops the
+    // records past that one (MetricsLog); a run killed after it does not redo the epoch.
+    const bool lastEpoch = state.step >= plannedSteps;
+    if (lastEpoch || checkpointDueAtThisStep() ||
+        (config.checkpoints.everyEpochs > 0 && (epoch + 1) % config.checkpoints.everyEpochs == 0)) {
+      saveLast();
+      emit(observer, "checkpoint", "saved last.pt after epoch " + std::to_string(epoch + 1));
+    }
+  }
+
+  // An image that cannot be read is left out of its batch and named once per run; the run
+  // goes on while any training image is readable.
+  void noteUnreadableTrainingImage(const TrainingObserver& observer,
+                                   const data::SkippedSample& skipped) {
+    if (!unreadableTrainingImages.insert(skipped.sample).second) return;
+    emit(observer, "data_warning", "training without an image: " + skipped.why);
+    if (unreadableTrainingImages.size() == trainSet->size()) {
+      throw std::runtime_error("none of the " + std::to_string(trainSet->size()) +
+                               " training images can be read; the last: " + skipped.why);
+    }
+  }
+
+  std::string unreadableTrainingImagesSummary() const {
+    const std::size_t n = unreadableTrainingImages.size();
+    if (n == 0) return "";
+    return "; " + std::to_string(n) + " unreadable training image" + (n == 1 ? "" : "s") +
+           " left out (named in the data warnings)";
+  }
+
+  bool checkpointDueAtThisStep() const {
+    return config.checkpoints.everySteps > 0 && state.step % config.checkpoints.everySteps == 0;
   }
 
   TrainingOutcome stopNow(const TrainingObserver& observer) {

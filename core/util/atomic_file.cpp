@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iomanip>
@@ -10,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <streambuf>
+#include <thread>
 #include <utility>
 
 #include <fcntl.h>
@@ -104,6 +107,17 @@ FileDescriptor createLockedTemporary(const fs::path& path, fs::path& temp) {
   throw std::runtime_error(path.string() + ": cannot create a temporary file beside it");
 }
 
+// Test-only: YOLO_TEST_ATOMIC_WRITE_PAUSE_MS holds each write open this long between its
+// last byte and its rename, so the crash soak (tests/soak) can kill a process mid-write,
+// which otherwise lasts a few milliseconds. Unset (always, outside tests): no pause.
+void pauseBeforeRenameForTesting() {
+  static const long pauseMs = [] {
+    const char* value = std::getenv("YOLO_TEST_ATOMIC_WRITE_PAUSE_MS");
+    return value ? std::strtol(value, nullptr, 10) : 0L;
+  }();
+  if (pauseMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pauseMs));
+}
+
 }  // namespace
 
 void writeFileAtomically(const fs::path& path, const std::function<void(std::ostream&)>& write) {
@@ -121,7 +135,11 @@ void writeFileAtomically(const fs::path& path, const std::function<void(std::ost
     if (!out) {
       throw std::runtime_error(path.string() + ": write failed (" + std::strerror(errno) + ")");
     }
-    ::fsync(locked.fd);
+    // Some file systems report a full disk only here, when the data reaches it.
+    if (::fsync(locked.fd) != 0) {
+      throw std::runtime_error(path.string() + ": write failed (" + std::strerror(errno) + ")");
+    }
+    pauseBeforeRenameForTesting();
     fs::rename(temp, path);
   } catch (...) {
     std::error_code ignored;

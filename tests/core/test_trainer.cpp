@@ -7,6 +7,8 @@
 #include <limits>
 #include <thread>
 
+#include <unistd.h>
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -216,6 +218,68 @@ TEST_F(TrainerTest, ResumeAfterAKillMidCheckpointRemovesAndReportsTheHalfWritten
       << cleaned[0].message;
   EXPECT_NE(cleaned[0].message.find(".last.pt.tmp"), std::string::npos) << cleaned[0].message;
   EXPECT_EQ(countLines(run / "metrics.jsonl", "\"event\":\"cleaned_up\""), 1);
+}
+
+TEST_F(TrainerTest, ASecondTrainerOnARunThatIsTrainingIsRefusedNamingTheFirst) {
+  yolo::test::ScratchDir dir;
+  const RunConfig config = tinyRun(dir.path());
+  const fs::path run = dir.path() / "run";
+  {
+    Trainer trainer(config, run);
+    TrainingObserver observer;
+    observer.onStep = [&](const StepMetrics&) { trainer.stop(); };
+    ASSERT_EQ(trainer.run(observer), TrainingOutcome::kStopped);
+
+    const auto metricsBefore = fs::file_size(run / "metrics.jsonl");
+    try {
+      Trainer::resumeFrom(run);
+      FAIL() << "a second trainer on the same run folder";
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find("in use by process " + std::to_string(::getpid())),
+                std::string::npos)
+          << e.what();
+    }
+    EXPECT_EQ(fs::file_size(run / "metrics.jsonl"), metricsBefore) << "the refused one wrote";
+  }
+  EXPECT_NO_THROW(Trainer::resumeFrom(run)) << "free once the first is gone";
+}
+
+TEST_F(TrainerTest, AnUnreadableTrainingImageIsNamedOnceAndTheRunGoesOn) {
+  yolo::test::ScratchDir dir;
+  const RunConfig config = tinyRun(dir.path());  // 3 epochs over img/0..5
+  std::ofstream(dir.path() / "img" / "2.png", std::ios::binary) << "not a picture";
+  Trainer trainer(config, dir.path() / "run");
+  std::vector<std::string> warnings, finished;
+  int steps = 0;
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics&) { ++steps; };
+  observer.onEvent = [&](const TrainingEvent& e) {
+    if (e.event == "data_warning") warnings.push_back(e.message);
+    if (e.event == "finished") finished.push_back(e.message);
+  };
+  EXPECT_EQ(trainer.run(observer), TrainingOutcome::kFinished);
+  EXPECT_EQ(steps, 9) << "the batch without it still trains";
+  ASSERT_EQ(warnings.size(), 1u) << "once, not once an epoch";
+  EXPECT_NE(warnings[0].find("img/2.png"), std::string::npos) << warnings[0];
+  ASSERT_EQ(finished.size(), 1u);
+  EXPECT_NE(finished[0].find("1 unreadable training image left out"), std::string::npos)
+      << finished[0];
+}
+
+TEST_F(TrainerTest, ARunWhoseTrainingImagesAreAllUnreadableFailsSayingSo) {
+  yolo::test::ScratchDir dir;
+  const RunConfig config = tinyRun(dir.path());
+  for (int i = 0; i < 6; ++i)
+    std::ofstream(dir.path() / "img" / (std::to_string(i) + ".png"), std::ios::binary) << "";
+  Trainer trainer(config, dir.path() / "run");
+  try {
+    trainer.run({});
+    FAIL() << "no image to train on";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("none of the 6 training images can be read"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST_F(TrainerTest, PauseResumeAndStopFromAnotherThread) {
