@@ -22,6 +22,7 @@
 #include "app/cli/progress_line.h"
 #include "core/infer/detector.h"
 #include "core/infer/draw.h"
+#include "core/util/image_file.h"
 #include "core/util/letterbox.h"
 
 namespace yolo::cli {
@@ -245,7 +246,7 @@ void runDetect(const DetectCliOptions& o) {
   std::set<fs::path> written;
   for (const fs::path& file : files) {
     try {
-      const cv::Mat image = infer::readImageOrThrow(file);
+      const cv::Mat image = readImageOrThrow(file);
       const auto start = std::chrono::steady_clock::now();
       const auto detections = detector->detect(image, options);
       const double ms = millisecondsSince(start);

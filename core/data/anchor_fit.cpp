@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/data/annotation_file.h"
+#include "core/util/image_file.h"
 #include "core/util/letterbox.h"
 
 namespace yolo::data {

@@ -65,10 +65,4 @@ std::string formatAnnotationLine(const Sample& sample, const std::filesystem::pa
 /// Writes all samples atomically (temporary file + rename): a crash leaves the old file.
 void writeAnnotationFile(const std::filesystem::path& file, const std::vector<Sample>& samples);
 
-/// Size of an image from its file header (PNG, JPEG, BMP parsed directly; anything else is
-/// decoded with OpenCV), as readImage() decodes it: a JPEG whose EXIF orientation is a
-/// quarter turn has width and height swapped. Returns an empty size (0x0) when the file
-/// cannot be read.
-cv::Size readImageSize(const std::filesystem::path& image);
-
 }  // namespace yolo::data

@@ -13,6 +13,7 @@
 #include "core/data/yolo_txt_format.h"
 #include "core/util/atomic_file.h"
 #include "core/util/class_names.h"
+#include "core/util/image_file.h"
 
 namespace yolo::data {
 namespace fs = std::filesystem;

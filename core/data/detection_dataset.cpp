@@ -66,11 +66,9 @@ DetectionDataset::DetectionDataset(std::vector<Sample> samples, int inputSize,
 TrainingExample DetectionDataset::get(std::size_t index, bool augment, uint64_t seed) const {
   TORCH_CHECK(index < samples_.size(), "sample ", index, " of ", samples_.size());
   const Sample& sample = samples_[index];
-  cv::Mat image = readImage(sample.image);
-  if (image.empty()) {
-    throw std::runtime_error(sample.image.string() + ": cannot read image (missing or corrupt)");
-  }
-  image = toBgr8(image);
+  // Missing, corrupt, 0-byte or oversized files throw, naming the file (the batch loader
+  // leaves the example out and the trainer says so once).
+  cv::Mat image = toBgr8(readImageOrThrow(sample.image));
   std::vector<Box> boxes = sample.boxes;
   if (augment) {
     std::mt19937_64 rng(seed);

@@ -10,6 +10,7 @@
 
 #include "core/util/atomic_file.h"
 #include "core/util/class_names.h"
+#include "core/util/image_file.h"
 
 namespace yolo::data {
 namespace fs = std::filesystem;

@@ -1,4 +1,5 @@
 #include "core/eval/evaluate_model.h"
+#include "core/util/image_file.h"
 
 #include <chrono>
 #include <stdexcept>
@@ -39,7 +40,7 @@ EvaluationReport evaluateOnSamples(infer::Detector& detector,
     ++done;
     cv::Mat image;
     try {
-      image = infer::readImageOrThrow(sample.image);
+      image = readImageOrThrow(sample.image);
     } catch (const std::runtime_error& e) {
       // One bad file does not end the evaluation: it is named once and left out.
       unreadable.push_back(e.what());

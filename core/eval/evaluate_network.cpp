@@ -7,6 +7,7 @@
 
 #include "core/data/detection_dataset.h"
 #include "core/infer/postprocess.h"
+#include "core/util/image_file.h"
 #include "core/util/letterbox.h"
 
 namespace yolo::eval {
@@ -61,7 +62,7 @@ EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data
     for (size_t i = first; i < last; ++i) {
       cv::Mat bgr;
       try {
-        bgr = toBgr8(infer::readImageOrThrow(samples[i].image));
+        bgr = toBgr8(readImageOrThrow(samples[i].image));
       } catch (const std::exception& e) {
         // One bad file does not end the evaluation: it is named once and left out.
         unreadable.push_back(e.what());

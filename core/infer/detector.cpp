@@ -141,30 +141,4 @@ const std::vector<std::string>& Detector::classNames() const { return impl_->cla
 int Detector::inputSize() const { return impl_->net->spec().inputSize; }
 const fs::path& Detector::checkpointPath() const { return impl_->checkpoint; }
 
-cv::Mat readImageOrThrow(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw std::runtime_error(path.string() + ": no such file");
-  if (fs::is_directory(path, ec))
-    throw std::runtime_error(path.string() + ": is a folder, not an image");
-  // Refused from its header, before the decoder allocates it: OpenCV's own limit, 2^30
-  // pixels (about 3 GB as 8-bit colour).
-  constexpr double kMaxPixels = 1 << 30;
-  if (const cv::Size size = data::readImageSize(path);
-      static_cast<double>(size.width) * size.height > kMaxPixels)
-    throw std::runtime_error(path.string() + ": the image is " + std::to_string(size.width) +
-                             " x " + std::to_string(size.height) +
-                             " pixels, more than the 2^30 this program decodes");
-  // 16-bit and grey kept, EXIF orientation applied; toBgr8() converts what the network needs.
-  cv::Mat image;
-  try {
-    image = readImage(path);
-  } catch (const cv::Exception& e) {
-    throw std::runtime_error(path.string() + ": cannot be decoded as an image (" + e.err + ")");
-  }
-  if (image.empty())
-    throw std::runtime_error(path.string() +
-                             ": not a readable image (unknown format, truncated or corrupt)");
-  return image;
-}
-
 }  // namespace yolo::infer

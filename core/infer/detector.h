@@ -80,8 +80,4 @@ class Detector {
   Detector();
 };
 
-/// Reads an image file for detection; throws std::runtime_error naming the file when it
-/// is missing or not a readable image.
-cv::Mat readImageOrThrow(const std::filesystem::path& path);
-
 }  // namespace yolo::infer

@@ -1,4 +1,4 @@
-#include <torch/torch.h>
+#include "core/model/darknet_cfg.h"
 
 #include <algorithm>
 #include <fstream>
@@ -6,25 +6,12 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "core/model/darknet_io.h"
 #include "core/model/darknet_layers.h"
 #include "core/util/atomic_file.h"
 
 namespace yolo::model {
 
 namespace {
-
-std::string joinInts(const std::vector<int>& v) {
-  std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
-  return s;
-}
-
-std::string fmt(float v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
 
 std::string describe(const DarknetLayer& l) {
   if (l.type == "convolutional")
@@ -150,16 +137,22 @@ bool sameShape(const DarknetLayer& a, const DarknetLayer& b) {
   return true;  // yolo: masks are checked separately (standard tiny uses 1,2,3)
 }
 
+// A float as cfg files write it: shortest form ("10", "12.5").
+std::string cfgNumber(float v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
 }  // namespace
 
-std::string darknetCfgText(const YoloNetImpl& net) {
-  const ModelSpec& spec = net.spec();
-  const std::vector<ScaleAnchors>& anchors = net.anchors();
+std::string darknetCfgText(const ModelSpec& spec) {
+  const std::vector<ScaleAnchors> anchors = anchorsOf(spec);
   std::string anchorText;
   int numAnchors = 0;
   for (const auto& scale : anchors)
     for (const auto& wh : scale) {
-      anchorText += (numAnchors ? ",  " : "") + fmt(wh[0]) + "," + fmt(wh[1]);
+      anchorText += (numAnchors ? ",  " : "") + cfgNumber(wh[0]) + "," + cfgNumber(wh[1]);
       ++numAnchors;
     }
   std::ostringstream out;
@@ -172,7 +165,7 @@ std::string darknetCfgText(const YoloNetImpl& net) {
       << "learning_rate=0.001\nburn_in=1000\nmax_batches=500200\npolicy=steps\n"
       << "steps=400000,450000\nscales=.1,.1\n";
   for (const DarknetLayer& l :
-       darknetLayers(spec.architecture, static_cast<int>(net.outputChannels()))) {
+       darknetLayers(spec.architecture, kAnchorsPerScale * (5 + spec.numClasses))) {
     out << "\n[" << l.type << "]\n";
     if (l.type == "convolutional") {
       if (l.bn) out << "batch_normalize=1\n";

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/model/darknet_layers.h"
 #include "core/util/atomic_file.h"
 #include "core/util/class_names.h"
 
@@ -141,6 +142,8 @@ void writeTensor(std::ostream& out, const torch::Tensor& t) {
 }
 
 }  // namespace
+
+std::string darknetCfgText(const YoloNetImpl& net) { return darknetCfgText(net.spec()); }
 
 std::size_t DarknetWeightsHeader::bytes() const { return seenIs64Bit() ? 20 : 16; }
 

@@ -18,6 +18,8 @@
 
 #include <torch/torch.h>
 
+#include "core/model/darknet_cfg.h"
+
 #include "core/model/model_spec.h"
 #include "core/model/yolo_net.h"
 
@@ -89,22 +91,6 @@ std::string darknetCfgText(const YoloNetImpl& net);
 /// std::invalid_argument when classNames.size() != numClasses.
 void saveDarknet(YoloNetImpl& net, const std::vector<std::string>& classNames,
                  const std::filesystem::path& dir, const std::string& name);
-
-/// What a Darknet cfg describes, as far as our models go.
-struct DarknetCfg {
-  ModelSpec spec;  ///< architecture, numClasses, inputSize (width), anchors (per scale)
-  int width = 0, height = 0;
-  /// For each [yolo] section in file order, its mask; standard yolov3-tiny.cfg has 3,4,5 and
-  /// 1,2,3 (which our models cannot express: spec.anchors then takes the masked anchors).
-  std::vector<std::vector<int>> masks;
-};
-
-/// Parses cfg text (yolov3.cfg, yolov3-tiny.cfg, yolov3-tiny_3l.cfg or one darknetCfgText()
-/// wrote) and checks its layer sequence against our YOLOv3 / YOLOv3-tiny / YOLOv3-tiny-3l. `source`
-/// names the text in errors. Throws std::runtime_error with the line number for an unknown section,
-/// a bad value, or a layer that differs from our architecture (what was expected, what was found).
-DarknetCfg parseDarknetCfg(const std::string& text, const std::string& source = "<cfg>");
-DarknetCfg readDarknetCfg(const std::filesystem::path& cfg);
 
 /// Builds the model a cfg describes and loads the weights into it (strict).
 std::shared_ptr<YoloNetImpl> loadDarknet(const std::filesystem::path& cfg,

@@ -107,4 +107,11 @@ std::vector<DarknetLayer> darknetLayers(const std::string& architecture, int out
   return l;
 }
 
+std::string joinInts(const std::vector<int>& values) {
+  std::string text;
+  for (std::size_t i = 0; i < values.size(); ++i)
+    text += (i ? "," : "") + std::to_string(values[i]);
+  return text;
+}
+
 }  // namespace yolo::model

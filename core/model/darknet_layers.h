@@ -26,4 +26,7 @@ struct DarknetLayer {
 /// largest stride first). Empty for an unknown architecture.
 std::vector<DarknetLayer> darknetLayers(const std::string& architecture, int outFilters);
 
+/// A list as cfg files write it: "1,2,3".
+std::string joinInts(const std::vector<int>& values);
+
 }  // namespace yolo::model

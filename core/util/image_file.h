@@ -15,4 +15,16 @@ namespace yolo {
 /// OpenCV may throw cv::Exception on a malformed file.
 cv::Mat readImage(const std::filesystem::path& path);
 
+/// readImage() for the readers that go on without a picture they cannot use (training,
+/// evaluation, detection): throws std::runtime_error naming the file when it is missing, a
+/// folder, larger than 2^30 pixels by its header (refused before the decoder allocates it),
+/// or not decodable. Never throws cv::Exception.
+cv::Mat readImageOrThrow(const std::filesystem::path& path);
+
+/// Size of an image from its file header (PNG, JPEG, BMP parsed directly; anything else is
+/// decoded with OpenCV), as readImage() decodes it: a JPEG whose EXIF orientation is a
+/// quarter turn has width and height swapped. Returns an empty size (0x0) when the file
+/// cannot be read.
+cv::Size readImageSize(const std::filesystem::path& image);
+
 }  // namespace yolo

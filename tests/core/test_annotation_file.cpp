@@ -14,6 +14,7 @@
 
 namespace fs = std::filesystem;
 using namespace yolo::data;
+using yolo::readImageSize;
 
 namespace {
 

@@ -17,6 +17,7 @@
 #include "core/infer/postprocess.h"
 #include "core/model/yolo_net.h"
 #include "core/run/checkpoint.h"
+#include "core/util/image_file.h"
 #include "core/util/letterbox.h"
 #include "tests/core/support.h"
 

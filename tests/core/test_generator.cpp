@@ -15,10 +15,12 @@
 #include "core/data/generator.h"
 #include "core/util/atomic_file.h"
 #include "core/util/class_names.h"
+#include "core/util/image_file.h"
 #include "tests/core/support.h"
 
 namespace fs = std::filesystem;
 using namespace yolo::data;
+using yolo::readImageSize;
 
 namespace {
 

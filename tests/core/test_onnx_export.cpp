@@ -17,6 +17,7 @@
 #include "core/model/decode.h"
 #include "core/model/onnx_export.h"
 #include "core/run/checkpoint.h"
+#include "core/util/image_file.h"
 #include "core/util/letterbox.h"
 #include "tests/core/random_model.h"
 #include "tests/core/support.h"
@@ -231,7 +232,7 @@ TEST_F(OnnxExport, OnnxRuntimeRunsItAsOurNetworkAndDetector) {
   options.iouThreshold = withNms.iouThreshold;
   options.maxDetections = 0;
   std::vector<float> rows;
-  for (const auto& d : detector->detect(yolo::infer::readImageOrThrow(imageFile), options))
+  for (const auto& d : detector->detect(yolo::readImageOrThrow(imageFile), options))
     rows.insert(rows.end(), {d.x1, d.y1, d.x2, d.y2, d.score, static_cast<float>(d.classId)});
   const torch::Tensor expected = byScore(torch::tensor(rows).reshape({-1, 6}));
   ASSERT_GT(expected.size(0), 3) << "too few detections to prove anything";

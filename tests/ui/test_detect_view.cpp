@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/infer/detector.h"
+#include "core/util/image_file.h"
 #include "tests/ui/support/certain_checkpoint.h"
 #include "ui/common/box_image_view.h"
 #include "ui/detect/detect_view.h"
@@ -61,7 +62,7 @@ class TestDetectView : public QObject {
 
     // The oracle: the same checkpoint and image through the core Detector.
     auto detector = yolo::infer::Detector::load(checkpoint_.toStdString(), "cpu");
-    const auto first = detector->detect(yolo::infer::readImageOrThrow(image_.toStdString()),
+    const auto first = detector->detect(yolo::readImageOrThrow(image_.toStdString()),
                                         yolo::ui::toDetectOptions(view.settings()));
     QVERIFY(!first.empty());
     QCOMPARE(view.detections().size(), static_cast<int>(first.size()));

@@ -21,6 +21,7 @@
 #include <QtTest>
 
 #include "core/infer/detector.h"
+#include "core/util/image_file.h"
 #include "tests/ui/support/certain_checkpoint.h"
 #include "ui/common/box_image_view.h"
 #include "ui/data/data_view.h"
@@ -143,7 +144,7 @@ class TestMainWindow : public QObject {
     // What the core Detector finds in the same file with the view's settings.
     const yolo::infer::DetectOptions options = yolo::ui::toDetectOptions(detect->settings());
     const auto expected = yolo::infer::Detector::load(checkpoint.toStdString(), "cpu")
-                              ->detect(yolo::infer::readImageOrThrow(image.toStdString()), options);
+                              ->detect(yolo::readImageOrThrow(image.toStdString()), options);
     QVERIFY(!expected.empty());
     const int n = static_cast<int>(expected.size());
     QCOMPARE(shown.at(0).at(0).toInt(), n);
