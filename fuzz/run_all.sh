@@ -21,7 +21,7 @@ if ((${#missing[@]})); then
   sudo_cmd=()
   [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [[ -f build/fuzz/build.ninja ]] || cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz >/dev/null
@@ -31,6 +31,9 @@ targets=("$@")
 if ((${#targets[@]} == 0)); then
   for f in fuzz/targets/*.cpp; do targets+=("$(basename "$f" .cpp)"); done
 fi
+# Each input goes through a file (the readers open paths): in memory where there is /dev/shm.
+scratch="${TMPDIR:-/tmp}"
+[[ -d /dev/shm && -w /dev/shm ]] && scratch=/dev/shm
 printf '%-18s %14s %8s %6s %6s %12s %9s\n' target executions exec/s crash leak slowest_s peak_MB
 status=0
 for t in "${targets[@]}"; do
@@ -42,7 +45,7 @@ for t in "${targets[@]}"; do
   [[ -f "$bin/corpus/$t.dict" ]] && args+=(-dict="$bin/corpus/$t.dict")
   log="$bin/findings/$t.log"
   rc=0
-  TMPDIR="${TMPDIR:-/tmp}" "$bin/fuzz_$t" "${args[@]}" "$live" "$bin/corpus/$t" >"$log" 2>&1 || rc=$?
+  TMPDIR="$scratch" "$bin/fuzz_$t" "${args[@]}" "$live" "$bin/corpus/$t" >"$log" 2>&1 || rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   slowest=$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$log" | tail -1)
   peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)

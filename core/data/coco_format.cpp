@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/util/json_numbers.h"
+
 namespace yolo::data {
 namespace fs = std::filesystem;
 
@@ -43,7 +45,7 @@ ImportResult importCoco(const fs::path& jsonFile, const std::vector<std::string>
   if (!in) throw std::runtime_error(jsonFile.string() + ": cannot open the COCO file");
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(in);
+    doc = nlohmann::json::parse(in, keepFloatsInIntRange);
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(jsonFile.string() + ": not valid JSON: " + e.what());
   }

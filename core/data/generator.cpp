@@ -20,6 +20,7 @@
 #include "core/data/appearance.h"
 #include "core/util/atomic_file.h"
 #include "core/util/class_names.h"
+#include "core/util/json_numbers.h"
 
 namespace yolo::data {
 namespace fs = std::filesystem;
@@ -67,7 +68,7 @@ PoolRange poolOf(const DigitSet& digits, Split split) {
   return pool;
 }
 
-std::string str(float v) {
+std::string str(double v) {
   std::ostringstream out;
   out << v;
   return out.str();
@@ -99,10 +100,11 @@ void validateGroup(const GeneratorConfig& c, const ScaleGroup& g, const char* na
         std::to_string(g.maxCount));
   if (g.maxCount > 0 && g.scales.empty()) bad("scales is empty");
   for (float s : g.scales) {
-    const int side = sideFor(s);
-    if (!(s > 0.f) || side < 1) bad("scale " + str(s) + " gives a digit under 1 pixel");
+    // sideFor() in double: a scale such as 1e12 gives a side past int's range.
+    const double side = std::floor(kDigitSide * static_cast<double>(s) + 1e-4);
+    if (!(s > 0.f) || !(side >= 1)) bad("scale " + str(s) + " gives a digit under 1 pixel");
     if (side > c.canvasWidth || side > c.canvasHeight)
-      bad("scale " + str(s) + " gives a " + std::to_string(side) + " px digit, larger than the " +
+      bad("scale " + str(s) + " gives a " + str(side) + " px digit, larger than the " +
           std::to_string(c.canvasWidth) + "x" + std::to_string(c.canvasHeight) + " canvas");
   }
 }
@@ -225,7 +227,7 @@ GeneratorConfig loadGeneratorConfig(const fs::path& path) {
   const std::string text = readTextFile(path);
   GeneratorConfig config;
   try {
-    config = nlohmann::json::parse(text).get<GeneratorConfig>();
+    config = nlohmann::json::parse(text, keepFloatsInIntRange).get<GeneratorConfig>();
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path.string() + ": not a valid generator config: " + e.what());
   }

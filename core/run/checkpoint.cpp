@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/util/atomic_file.h"
+#include "core/util/json_numbers.h"
 
 namespace yolo::run {
 namespace fs = std::filesystem;
@@ -50,7 +51,7 @@ CheckpointHeader headerFromArchive(torch::serialize::InputArchive& archive, cons
     throw std::runtime_error(path.string() + ": not a YOLO Workbench checkpoint (no header)");
   }
   try {
-    const auto j = nlohmann::json::parse(value.toStringRef());
+    const auto j = nlohmann::json::parse(value.toStringRef(), keepFloatsInIntRange);
     CheckpointHeader h;
     h.formatVersion = j.at("format_version").get<int>();
     if (h.formatVersion > kFormatVersion) {

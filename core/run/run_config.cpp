@@ -8,6 +8,7 @@
 
 #include "core/run/mixed_precision.h"
 #include "core/util/atomic_file.h"
+#include "core/util/json_numbers.h"
 
 namespace yolo::run {
 namespace fs = std::filesystem;
@@ -88,7 +89,8 @@ void applySetting(RunConfig& config, const std::string& keyEqualsValue) {
     throw std::invalid_argument("setting '" + keyEqualsValue + "' is not key=value");
   const std::string key = keyEqualsValue.substr(0, eq);
   const std::string text = keyEqualsValue.substr(eq + 1);
-  nlohmann::json value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  nlohmann::json value =
+      nlohmann::json::parse(text, keepFloatsInIntRange, /*allow_exceptions=*/false);
   if (value.is_discarded()) value = text;
 
   nlohmann::json j = config;
@@ -225,7 +227,7 @@ std::vector<std::string> validate(const RunConfig& c) {
 RunConfig loadRunConfig(const fs::path& path) {
   const std::string text = readTextFile(path);
   try {
-    return nlohmann::json::parse(text).get<RunConfig>();
+    return nlohmann::json::parse(text, keepFloatsInIntRange).get<RunConfig>();
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path.string() + ": not a valid run configuration: " + e.what());
   }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/util/atomic_file.h"
+#include "core/util/json_numbers.h"
 
 namespace yolo::train {
 namespace fs = std::filesystem;
@@ -14,7 +15,7 @@ MetricsLog::MetricsLog(const fs::path& path, int64_t keepUpToStep) : path_(path)
     std::string kept, line;
     while (std::getline(in, line)) {
       if (line.empty()) continue;
-      const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+      const auto j = nlohmann::json::parse(line, keepFloatsInIntRange, /*allow_exceptions=*/false);
       // A line cut short by a kill is dropped; so are records past the checkpoint.
       if (j.is_discarded()) continue;
       if (j.value("step", int64_t{0}) > keepUpToStep) continue;

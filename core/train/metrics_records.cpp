@@ -3,6 +3,8 @@
 #include <limits>
 #include <string>
 
+#include "core/util/json_numbers.h"
+
 namespace yolo::train {
 
 namespace {
@@ -117,7 +119,7 @@ nlohmann::json toJson(const TrainingEvent& e, int64_t step) {
 }
 
 MetricsRecord parseMetricsRecord(std::string_view line) {
-  const auto j = nlohmann::json::parse(line.begin(), line.end(), nullptr,
+  const auto j = nlohmann::json::parse(line.begin(), line.end(), keepFloatsInIntRange,
                                        /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return {};
   const std::string type = text(j, "type");

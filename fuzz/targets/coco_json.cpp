@@ -6,7 +6,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   yolo::fuzz::pictureAt(yolo::fuzz::scratchFolder() / "coco" / "a.jpg");  // the seeds' image
   try {
     yolo::data::importCoco(yolo::fuzz::writeInput("coco/instances_train.json", data, size));
-  } catch (const std::runtime_error&) {
+  } catch (const std::exception&) {  // refused with a message: what a reader should do
   }
   return 0;
 }

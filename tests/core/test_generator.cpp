@@ -420,6 +420,13 @@ TEST_F(Generator, BadConfigsAreRejectedWithTheField) {
   yolo::writeTextAtomically(dir.path() / "bad.json", R"({"jpegQuality": 300})");
   expectMessage([&] { loadGeneratorConfig(dir.path() / "bad.json"); }, "bad.json");
   expectMessage([&] { loadGeneratorConfig(dir.path() / "absent.json"); }, "absent.json");
+
+  // Numbers past int's range (fuzzing found both): refused by name, not converted.
+  yolo::writeTextAtomically(dir.path() / "huge.json", R"({"backgroundMax": 2.5e20})");
+  expectMessage([&] { loadGeneratorConfig(dir.path() / "huge.json"); }, "backgroundMax");
+  c = GeneratorConfig{};
+  c.small.scales = {1e12f};
+  expectMessage([&] { validate(c); }, "px digit, larger than the 416x416 canvas");
 }
 
 TEST_F(Generator, RealDigitsMakeBlackOnWhiteImages) {
