@@ -131,12 +131,22 @@ void runTraining(const TrainOptions& o) {
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);
   std::atomic<bool> done{false};
+  // A checkpoint the disk had no room for pauses the run; with nobody to press Resume, the
+  // command tries again every kWriteRetry until space is freed or Ctrl-C stops it.
+  constexpr auto kWriteRetry = std::chrono::seconds(10);
+  std::atomic<bool> retryWrite{false};
   // The handler only counts; this thread turns the first signal into a clean stop.
   std::thread watcher([&] {
+    auto retryAt = std::chrono::steady_clock::time_point::max();
     while (!done) {
       if (gInterrupts > 0) {
         trainer->stop();
         return;
+      }
+      if (retryWrite.exchange(false)) retryAt = std::chrono::steady_clock::now() + kWriteRetry;
+      if (std::chrono::steady_clock::now() >= retryAt) {
+        retryAt = std::chrono::steady_clock::time_point::max();
+        trainer->resume();
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
@@ -166,6 +176,11 @@ void runTraining(const TrainOptions& o) {
     if (e.event == "started" || e.event == "dataset" || e.event == "checkpoint" ||
         e.event == "best")
       return progress.message(e.message);
+    if (e.event == "write_failed") {
+      retryWrite = true;
+      return progress.message(e.event + ": " + e.message + " (trying again every " +
+                              std::to_string(kWriteRetry.count()) + " s; Ctrl-C stops)");
+    }
     progress.message(e.event + ": " + e.message);
   };
 

@@ -255,7 +255,11 @@ void exportTorchScript(const YoloNetImpl& net, const std::vector<std::string>& c
       throw std::runtime_error(file.parent_path().string() + ": cannot create folder (" +
                                ec.message() + ")");
   }
-  writeFileAtomically(file, [&](std::ostream& out) { m.save(out); });
+  // Serialized in memory first: libtorch's zip writer ends the process when the stream it
+  // writes to fails (a full disk), so it never writes to the file itself.
+  std::ostringstream serialized;
+  m.save(serialized);
+  writeFileAtomically(file, [&](std::ostream& out) { out << serialized.str(); });
 }
 
 }  // namespace yolo::model

@@ -135,7 +135,15 @@ void saveCheckpoint(const fs::path& path, const CheckpointHeader& header, torch:
     optimizer->save(optimizerArchive);
     archive.write("optimizer", optimizerArchive);
   }
-  writeFileAtomically(path, [&](std::ostream& out) { archive.save_to(out); });
+  writeFileAtomically(path, [&](std::ostream& out) {
+    // libtorch's zip writer throws from its destructor when its stream fails (a full disk),
+    // which ends the process. So it writes through a function that takes every byte, and
+    // the stream's failure is found after (writeFileAtomically checks it and throws).
+    archive.save_to([&](const void* data, size_t size) -> size_t {
+      if (out) out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+      return size;
+    });
+  });
 }
 
 CheckpointHeader readCheckpointHeader(const fs::path& path) {

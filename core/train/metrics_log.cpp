@@ -27,10 +27,16 @@ MetricsLog::MetricsLog(const fs::path& path, int64_t keepUpToStep) : path_(path)
   if (!out_) throw std::runtime_error(path.string() + ": cannot open for appending");
 }
 
-void MetricsLog::append(const nlohmann::json& record) {
+bool MetricsLog::append(const nlohmann::json& record) {
   std::lock_guard<std::mutex> lock(mutex_);
+  // After a failed write (a full disk) part of a line may be on disk: start on a new line,
+  // so that fragment stays a line of its own, which readers skip.
+  if (lastWriteFailed_) out_ << '\n';
   out_ << record.dump() << '\n';
   out_.flush();
+  lastWriteFailed_ = !out_;
+  out_.clear();  // the stream's error is sticky; the next line may find space again
+  return !lastWriteFailed_;
 }
 
 }  // namespace yolo::train

@@ -21,13 +21,15 @@ class MetricsLog {
   /// first, atomically, so the curves stay consistent.
   explicit MetricsLog(const std::filesystem::path& path, int64_t keepUpToStep = -1);
 
-  /// Appends one line and flushes it. Thread-safe.
-  void append(const nlohmann::json& record);
+  /// Appends one line and flushes it; false when it could not be written (the disk is
+  /// full): the run goes on, the line is lost, the next append tries again. Thread-safe.
+  bool append(const nlohmann::json& record);
 
  private:
   std::mutex mutex_;
   std::ofstream out_;
   std::filesystem::path path_;
+  bool lastWriteFailed_ = false;
 };
 
 }  // namespace yolo::train

@@ -436,7 +436,7 @@ struct Trainer::Impl {
         // A step that ends the epoch is checkpointed by finishEpoch, after the epoch's record.
         const bool endsEpoch = state.stepInEpoch >= stepsPerEpoch || state.step >= plannedSteps;
         if (!endsEpoch && checkpointDueAtThisStep()) {
-          saveLast();
+          saveOrPause(observer, "last.pt", [&] { saveLast(); });
           emit(observer, "checkpoint", "saved last.pt at step " + std::to_string(state.step));
         }
         if (state.step >= plannedSteps) break;
@@ -446,7 +446,8 @@ struct Trainer::Impl {
         finishEpoch(observer, epoch, epochStart);
       }
     }
-    if (savedAtStep != state.step) saveLast();  // finishEpoch has saved the last epoch's
+    // finishEpoch has saved the last epoch's.
+    if (savedAtStep != state.step) saveOrPause(observer, "last.pt", [&] { saveLast(); });
     emit(observer, "finished",
          "finished after " + std::to_string(state.step) + " steps" +
              unreadableTrainingImagesSummary());
@@ -483,7 +484,9 @@ struct Trainer::Impl {
     // Until a first mAP is measured (best_by map50), best.pt follows the latest weights.
     const bool noBestYet = !state.hasBest && config.checkpoints.bestBy == "map50";
     if (isBest || noBestYet || !fs::exists(runDir / "best.pt")) {
-      run::saveCheckpoint(runDir / "best.pt", header(), evaluatedNet(), nullptr);
+      saveOrPause(observer, "best.pt", [&] {
+        run::saveCheckpoint(runDir / "best.pt", header(), evaluatedNet(), nullptr);
+      });
       if (isBest) {
         emit(observer, "best",
              "best.pt: " + config.checkpoints.bestBy + " " + std::to_string(state.bestMetric) +
@@ -496,7 +499,7 @@ struct Trainer::Impl {
     const bool lastEpoch = state.step >= plannedSteps;
     if (lastEpoch || checkpointDueAtThisStep() ||
         (config.checkpoints.everyEpochs > 0 && (epoch + 1) % config.checkpoints.everyEpochs == 0)) {
-      saveLast();
+      saveOrPause(observer, "last.pt", [&] { saveLast(); });
       emit(observer, "checkpoint", "saved last.pt after epoch " + std::to_string(epoch + 1));
     }
   }
@@ -518,6 +521,41 @@ struct Trainer::Impl {
     if (n == 0) return "";
     return "; " + std::to_string(n) + " unreadable training image" + (n == 1 ? "" : "s") +
            " left out (named in the data warnings)";
+  }
+
+  // A checkpoint that cannot be written (a full disk, a quota, a file size limit) pauses the
+  // run instead of ending it: writes are atomic, so the file on disk is still the previous
+  // whole one, and resume() tries again. A stop while paused ends the run with the error.
+  void saveOrPause(const TrainingObserver& observer, const std::string& file,
+                   const std::function<void()>& save) {
+    for (;;) {
+      try {
+        save();
+        return;
+      } catch (const std::exception& e) {  // ours name the file; libtorch's c10::Error too
+        {
+          // Before the event: an observer may resume() from it.
+          std::lock_guard<std::mutex> lock(controlMutex);
+          pauseRequested = true;
+        }
+        const std::string why = std::string(e.what()) + "; " + file + " needs about " +
+                                std::to_string(checkpointBytes(file == "last.pt") / 1000000 + 1) +
+                                " MB free in " + runDir.string();
+        emit(observer, "write_failed",
+             why + ". Paused at step " + std::to_string(state.step) + " (the " + file +
+                 " on disk is the previous one, whole): free space and resume");
+        if (waitWhilePaused(observer)) throw std::runtime_error(why);
+      }
+    }
+  }
+
+  // What a checkpoint takes on disk: float32 weights, and for last.pt Adam's two moments
+  // and the weight average too.
+  std::uintmax_t checkpointBytes(bool withTrainingState) const {
+    std::uintmax_t values = 0;
+    for (const auto& p : net->parameters()) values += static_cast<std::uintmax_t>(p.numel());
+    const int copies = withTrainingState ? 3 + (average ? 1 : 0) : 1;
+    return values * sizeof(float) * copies;
   }
 
   bool checkpointDueAtThisStep() const {

@@ -7,6 +7,8 @@
 #include <limits>
 #include <thread>
 
+#include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -280,6 +282,58 @@ TEST_F(TrainerTest, ARunWhoseTrainingImagesAreAllUnreadableFailsSayingSo) {
               std::string::npos)
         << e.what();
   }
+}
+
+TEST_F(TrainerTest, ACheckpointThatCannotBeWrittenPausesTheRunUntilThereIsSpace) {
+  yolo::test::ScratchDir dir;
+  RunConfig config = tinyRun(dir.path());
+  config.checkpoints.everySteps = 2;
+  const fs::path run = dir.path() / "run";
+  Trainer trainer(config, run);
+
+  // A file size limit stands in for a full disk: a write past it fails (EFBIG) as one on a
+  // full disk does (ENOSPC), and SIGXFSZ, which would end the process, is ignored.
+  struct sigaction ignore {
+  }, previous{};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(::sigaction(SIGXFSZ, &ignore, &previous), 0);
+  rlimit unlimited{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &unlimited), 0);
+  std::vector<std::string> failures;
+  int64_t stepBeforeFull = -1, stepOnDisk = -1;
+  bool pausedWhileFull = false;
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics& m) {
+    if (m.step != 4) return;  // mid-epoch, a last.pt due (epochs end at steps 3, 6, 9)
+    stepBeforeFull = readCheckpointHeader(run / "last.pt").state.step;
+    rlimit full = unlimited;
+    full.rlim_cur = 1 << 20;  // checkpoints are tens of MB; metrics lines fit
+    ::setrlimit(RLIMIT_FSIZE, &full);
+  };
+  observer.onEvent = [&](const TrainingEvent& e) {
+    if (e.event != "write_failed") return;
+    failures.push_back(e.message);
+    stepOnDisk = readCheckpointHeader(run / "last.pt").state.step;
+    ::setrlimit(RLIMIT_FSIZE, &unlimited);  // space freed
+    trainer.resume();
+    pausedWhileFull = true;
+  };
+  const TrainingOutcome outcome = trainer.run(observer);
+  ::setrlimit(RLIMIT_FSIZE, &unlimited);
+  ::sigaction(SIGXFSZ, &previous, nullptr);
+
+  EXPECT_EQ(outcome, TrainingOutcome::kFinished);
+  EXPECT_TRUE(pausedWhileFull);
+  ASSERT_EQ(failures.size(), 1u) << "one failed write, then the retry after resume worked";
+  EXPECT_NE(failures[0].find((run / "last.pt").string()), std::string::npos) << failures[0];
+  EXPECT_NE(failures[0].find("MB free in"), std::string::npos) << failures[0];
+  EXPECT_NE(failures[0].find("Paused at step 4"), std::string::npos) << failures[0];
+  EXPECT_GT(stepBeforeFull, 0);
+  EXPECT_EQ(stepOnDisk, stepBeforeFull) << "while paused, last.pt is the previous one, whole";
+  EXPECT_EQ(readCheckpointHeader(run / "last.pt").state.step, 9);
+  for (const auto& entry : fs::directory_iterator(run))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos)
+        << entry.path() << " left behind";
 }
 
 TEST_F(TrainerTest, PauseResumeAndStopFromAnotherThread) {

@@ -356,8 +356,15 @@ void TrainView::onEpoch(const EpochRecord& r) {
 
 void TrainView::onEvent(const EventRecord& e) {
   appendLog(e.message.isEmpty() ? e.event : e.message, e.event);
-  // The run goes on, but the user must see that its mAP (and so best.pt) stopped following.
-  if (e.event == QLatin1String("map_failed")) showProblem(e.message);
+  // map_failed: the run goes on, but its mAP (and so best.pt) stopped following.
+  // write_failed: the run waits, paused, for space on the disk (Resume tries again).
+  if (e.event == QLatin1String("map_failed") || e.event == QLatin1String("write_failed")) {
+    showProblem(e.message);
+    problemEvent_ = e.event;
+  } else if (e.event == QLatin1String("checkpoint") &&
+             problemEvent_ == QLatin1String("write_failed")) {
+    showProblem(QString());  // written after all
+  }
 }
 
 void TrainView::chooseRunToResume() {

@@ -87,6 +87,7 @@ class TrainView : public QWidget {
   QProgressBar* progress_ = nullptr;
   QLabel* progressText_ = nullptr;
   QLabel* problem_ = nullptr;
+  QString problemEvent_;  ///< the event problem_ shows ("map_failed", "write_failed")
   QPushButton* start_ = nullptr;
   QPushButton* pause_ = nullptr;
   QPushButton* resume_ = nullptr;
