@@ -312,9 +312,11 @@ void saveDarknet(YoloNetImpl& net, const std::vector<std::string>& classNames, c
   if (name.empty() || name.find('/') != std::string::npos)
     throw std::invalid_argument("saveDarknet: bad file name \"" + name + "\"");
   fs::create_directories(dir);
-  writeTextAtomically(dir / (name + ".cfg"), darknetCfgText(net));
+  // The weights first: the one write a full disk is likely to stop leaves the folder as it
+  // was, not a new .cfg beside old or missing weights.
   saveDarknetWeights(net, dir / (name + ".weights"));
   writeClassNames(dir / (name + ".names"), classNames);
+  writeTextAtomically(dir / (name + ".cfg"), darknetCfgText(net));
 }
 
 std::shared_ptr<YoloNetImpl> loadDarknet(const fs::path& cfg, const fs::path& weights,
