@@ -45,8 +45,9 @@ struct EpochMetrics {
 /// "backbone_frozen", "backbone_unfrozen", "paused", "resumed", "checkpoint", "best",
 /// "nan_skipped", "rolled_back", "data_warning", "map_failed" (an mAP evaluation threw: the
 /// run goes on, the message says why and what became of best.pt), "cleaned_up" (stale
-/// temporary files of a killed process removed from the run folder), "stopped", "finished",
-/// "failed".
+/// temporary files of a killed process removed from the run folder), "write_failed" (a
+/// checkpoint could not be written, a full disk: the run is paused, resume() tries again),
+/// "stopped", "finished", "failed".
 struct TrainingEvent {
   std::string event;
   std::string message;
