@@ -185,7 +185,9 @@ QStringList MainWindow::imageFiles(const QMimeData* mime) {
     if (!url.isLocalFile()) continue;
     const QString path = url.toLocalFile();
     const QByteArray suffix = QFileInfo(path).suffix().toLower().toLatin1();
-    if (formats.contains(suffix) || suffix == "jpeg" || suffix == "jpg") files << path;
+    // A folder opens the images in it (ImageList::openImages).
+    if (formats.contains(suffix) || suffix == "jpeg" || suffix == "jpg" || QFileInfo(path).isDir())
+      files << path;
   }
   return files;
 }

@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QIcon>
+#include <QImageReader>
 #include <QTimer>
 
 #include <algorithm>
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   describeApplication();
   QApplication::setApplicationDisplayName(QStringLiteral("YOLO Workbench"));
+  // Qt's default (128 MB decoded) refuses a 50-megapixel phone photo. 1 GB takes any camera's
+  // picture and still refuses, from its header, one that would not fit in memory.
+  QImageReader::setAllocationLimit(1024);
   // PNG sizes first: Qt's SVG plugin is not always installed.
   QIcon icon;
   for (const char* size : {"32", "64", "256"}) {

@@ -95,9 +95,12 @@ void validateGroup(const GeneratorConfig& c, const ScaleGroup& g, const char* na
   auto bad = [&](const std::string& what) {
     throw std::invalid_argument(std::string("generator config: ") + name + ": " + what);
   };
-  if (g.minCount < 0 || g.maxCount < g.minCount)
-    bad("counts must satisfy 0 <= minCount <= maxCount, got " + std::to_string(g.minCount) + ".." +
-        std::to_string(g.maxCount));
+  // More digits than a 16384 px page could hold at 1 px each is a typo (and the sum of the
+  // groups' counts must not overflow).
+  constexpr int kMaxCount = 100000;
+  if (g.minCount < 0 || g.maxCount < g.minCount || g.maxCount > kMaxCount)
+    bad("counts must satisfy 0 <= minCount <= maxCount <= " + std::to_string(kMaxCount) + ", got " +
+        std::to_string(g.minCount) + ".." + std::to_string(g.maxCount));
   if (g.maxCount > 0 && g.scales.empty()) bad("scales is empty");
   for (float s : g.scales) {
     // sideFor() in double: a scale such as 1e12 gives a side past int's range.
@@ -164,8 +167,8 @@ void validate(const GeneratorConfig& c) {
   if (c.small.maxCount + c.medium.maxCount + c.big.maxCount == 0)
     bad("every group has maxCount 0: no image could hold a digit");
   if (!(c.maxOverlap > 0.f)) bad("maxOverlap must be > 0, got " + str(c.maxOverlap));
-  if (c.maxPlacementTries < 1)
-    bad("maxPlacementTries must be >= 1, got " + std::to_string(c.maxPlacementTries));
+  if (c.maxPlacementTries < 1 || c.maxPlacementTries > 100000)
+    bad("maxPlacementTries must be 1..100000, got " + std::to_string(c.maxPlacementTries));
   if (c.trainImages < 0 || c.testImages < 0)
     bad("image counts must be >= 0, got train " + std::to_string(c.trainImages) + ", test " +
         std::to_string(c.testImages));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -424,6 +425,9 @@ TEST_F(Generator, BadConfigsAreRejectedWithTheField) {
   // Numbers past int's range (fuzzing found both): refused by name, not converted.
   yolo::writeTextAtomically(dir.path() / "huge.json", R"({"backgroundMax": 2.5e20})");
   expectMessage([&] { loadGeneratorConfig(dir.path() / "huge.json"); }, "backgroundMax");
+  c = GeneratorConfig{};
+  c.big.maxCount = std::numeric_limits<int>::max();  // with the others, past int's range
+  expectMessage([&] { validate(c); }, "big: counts must satisfy");
   c = GeneratorConfig{};
   c.small.scales = {1e12f};
   expectMessage([&] { validate(c); }, "px digit, larger than the 416x416 canvas");

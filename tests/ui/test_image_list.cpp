@@ -3,7 +3,10 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
+#include <QImageReader>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -13,6 +16,20 @@
 #include "ui/detect/image_list.h"
 
 using yolo::ui::ImageList;
+
+namespace {
+
+// PNG's chunk checksum (ISO 3309 CRC-32).
+quint32 crc32(const QByteArray& bytes) {
+  quint32 crc = 0xFFFFFFFFu;
+  for (const char byte : bytes) {
+    crc ^= static_cast<quint8>(byte);
+    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+  }
+  return ~crc;
+}
+
+}  // namespace
 
 class TestImageList : public QObject {
   Q_OBJECT
@@ -49,6 +66,86 @@ class TestImageList : public QObject {
 
     QCOMPARE(list.openImages({dir.filePath(QStringLiteral("a.png"))}), 1);
     QCOMPARE(list.currentRow(), 2);  // the new one is shown
+  }
+
+  void aFolderOpensItsImagesAndAFileThatFailsToDecodeIsNamedWhenShown() {
+    QTemporaryDir dir;
+    QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("photos/more")));
+    QImage picture(40, 30, QImage::Format_RGB32);
+    picture.fill(Qt::white);
+    const QString folder = dir.filePath(QStringLiteral("photos"));
+    for (const char* name : {"photos/b.png", "photos/a.jpg", "photos/more/c.png"})
+      QVERIFY(picture.save(dir.filePath(QString::fromLatin1(name))));
+    QFile(dir.filePath(QStringLiteral("photos/notes.txt"))).open(QIODevice::WriteOnly);
+    // Looks like an image by its name; its bytes end after the JPEG's first marker.
+    QFile truncated(dir.filePath(QStringLiteral("photos/d.jpg")));
+    QVERIFY(truncated.open(QIODevice::WriteOnly));
+    truncated.write("\xff\xd8\xff\xe0", 4);
+    truncated.close();
+
+    ImageList list;
+    QSignalSpy unreadable(&list, &ImageList::unreadable);
+    QCOMPARE(list.openImages({folder}), 4);  // by suffix, not notes.txt
+    QCOMPARE(list.name(0), QStringLiteral("a.jpg"));
+    QCOMPARE(list.name(1), QStringLiteral("b.png"));
+    QCOMPARE(list.name(2), QStringLiteral("d.jpg"));
+    QCOMPARE(list.name(3), QStringLiteral("more/c.png"));
+    QCOMPARE(list.currentRow(), 0);
+    QCOMPARE(unreadable.count(), 0);  // nothing decoded but what is shown
+
+    QVERIFY(list.image(2).isNull());
+    QCOMPARE(unreadable.count(), 1);
+    QVERIFY(unreadable.at(0).at(0).toString().endsWith(QStringLiteral("d.jpg")));
+    QVERIFY(list.item(2)->toolTip().contains(unreadable.at(0).at(1).toString()));
+    QVERIFY(list.image(2).isNull());
+    QCOMPARE(unreadable.count(), 1);  // reported once
+    QCOMPARE(list.image(3).size(), QSize(40, 30));
+  }
+
+  void aPictureLargerThanMemoryAllowsIsRefusedFromItsHeader() {
+    // A PNG whose header claims 20000 x 20000 (1.6 GB decoded): refused before allocating,
+    // with the workbench's limit (app/gui/main.cpp) as with Qt's default.
+    QImageReader::setAllocationLimit(1024);
+    QTemporaryDir dir;
+    QImage small(8, 8, QImage::Format_RGB32);
+    small.fill(Qt::white);
+    const QString path = dir.filePath(QStringLiteral("huge.png"));
+    QVERIFY(small.save(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QByteArray bytes = file.readAll();
+    const char side[4] = {0, 0, 0x4e, 0x20};  // 20000, big endian, in IHDR
+    bytes.replace(16, 4, side, 4);
+    bytes.replace(20, 4, side, 4);
+    const quint32 crc = crc32(bytes.mid(12, 17));  // IHDR's type and data
+    const char crcBytes[4] = {char(crc >> 24), char(crc >> 16), char(crc >> 8), char(crc)};
+    bytes.replace(29, 4, crcBytes, 4);  // a valid header: the decoder must refuse the size
+    file.seek(0);
+    file.write(bytes);
+    file.close();
+
+    ImageList list;
+    QSignalSpy unreadable(&list, &ImageList::unreadable);
+    QCOMPARE(list.openImages({path}), 1);
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(list.image(0).isNull());
+    QVERIFY2(timer.elapsed() < 100, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(unreadable.count(), 1);
+  }
+
+  void onlyTheImageShownIsKeptDecoded() {
+    QTemporaryDir dir;
+    QImage picture(40, 30, QImage::Format_RGB32);
+    picture.fill(Qt::white);
+    QVERIFY(picture.save(dir.filePath(QStringLiteral("a.png"))));
+    QVERIFY(picture.save(dir.filePath(QStringLiteral("b.png"))));
+    ImageList list;
+    list.openImages({dir.path()});
+    const QImage first = list.image(0);
+    const qint64 key = first.cacheKey();
+    QVERIFY(!list.image(1).isNull());
+    QVERIFY2(list.image(0).cacheKey() != key, "decoded again: b.png took its place");
   }
 
   void pastesAPictureOrTheFilesItNames() {

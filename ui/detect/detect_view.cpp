@@ -300,9 +300,11 @@ void DetectView::showImage(int index) {
     const QSignalBlocker block(modes_);  // the picture changes once, below
     modes_->setCurrentIndex(0);
   }
-  view_->setImage(list_->image(index));
+  const QImage picture = list_->image(index);  // decoded now; unreadable() names a failure
+  view_->setImage(picture);
   shown_.clear();
   table_->setRowCount(0);
+  if (picture.isNull()) return;  // nothing to detect in
   if (!scheduler_->modelReady()) {
     Q_EMIT statusMessage(tr("Choose a model to detect digits in %1").arg(list_->name(index)));
   }

@@ -1,8 +1,11 @@
 #include "ui/detect/image_list.h"
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
+#include <QDirIterator>
 #include <QFileInfo>
 #include <QImageReader>
 #include <QMimeData>
@@ -15,30 +18,62 @@ ImageList::ImageList(QWidget* parent) : QListWidget(parent) {
   setMaximumWidth(220);
 }
 
+namespace {
+
+// What QImageReader decodes, as file suffixes, for a folder's files.
+QStringList imageNameFilters() {
+  QStringList filters;
+  for (const QByteArray& format : QImageReader::supportedImageFormats())
+    filters << QStringLiteral("*.") + QString::fromLatin1(format);
+  return filters;
+}
+
+QStringList imagesInFolder(const QString& folder) {
+  QStringList files;
+  QDirIterator it(folder, imageNameFilters(), QDir::Files, QDirIterator::Subdirectories);
+  while (it.hasNext()) files << it.next();
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
 int ImageList::openImages(const QStringList& paths) {
   int added = 0;
   const int firstNew = images_.size();
+  setUpdatesEnabled(false);  // one layout for a folder of thousands, not one per file
   for (const QString& path : paths) {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    const QImage read = reader.read();
-    if (read.isNull()) {
+    if (QFileInfo(path).isDir()) {
+      // Taken by suffix, unread: the header of each would cost a freeze on a big folder.
+      for (const QString& file : imagesInFolder(path)) {
+        addEntry(Entry{QDir(path).relativeFilePath(file), file, {}, {}}, file);
+        ++added;
+      }
+      continue;
+    }
+    QImageReader reader(path);  // reads the header only
+    if (!reader.canRead()) {
       Q_EMIT unreadable(path, reader.errorString());
       continue;
     }
-    images_.push_back(Entry{QFileInfo(path).fileName(), read});
-    auto* item = new QListWidgetItem(QFileInfo(path).fileName(), this);
-    item->setToolTip(QDir::toNativeSeparators(path));
+    addEntry(Entry{QFileInfo(path).fileName(), path, {}, {}}, path);
     ++added;
   }
+  setUpdatesEnabled(true);
   if (added > 0) setCurrentRow(firstNew);
   return added;
 }
 
+void ImageList::addEntry(Entry entry, const QString& toolTip) {
+  auto* item = new QListWidgetItem(entry.name);
+  if (!toolTip.isEmpty()) item->setToolTip(QDir::toNativeSeparators(toolTip));
+  images_.push_back(std::move(entry));
+  addItem(item);  // after the entry: currentRowChanged may ask for its image
+}
+
 void ImageList::addImage(const QString& name, const QImage& image) {
   if (image.isNull()) return;
-  images_.push_back(Entry{name, image});
-  new QListWidgetItem(name, this);
+  addEntry(Entry{name, QString(), image, QString()}, QString());
   setCurrentRow(images_.size() - 1);
 }
 
@@ -60,8 +95,29 @@ bool ImageList::pasteFromClipboard() {
   return false;
 }
 
-QImage ImageList::image(int index) const {
-  return index >= 0 && index < images_.size() ? images_[index].image : QImage();
+QImage ImageList::image(int index) {
+  if (index < 0 || index >= images_.size()) return QImage();
+  Entry& entry = images_[index];
+  if (!entry.image.isNull() || entry.path.isEmpty() || !entry.error.isEmpty()) return entry.image;
+  QImageReader reader(entry.path);
+  reader.setAutoTransform(true);
+  // Qt refuses an image past its allocation limit (256 MB) from the header, before decoding.
+  entry.image = reader.read();
+  if (entry.image.isNull()) {
+    entry.error = reader.errorString();
+    if (QListWidgetItem* row = item(index)) {
+      row->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
+      row->setToolTip(QDir::toNativeSeparators(entry.path) + QStringLiteral("\n") + entry.error);
+    }
+    Q_EMIT unreadable(entry.path, entry.error);
+    return QImage();
+  }
+  // Keep one file decoded: the one shown. Pasted pictures have no file to read again.
+  if (decoded_ >= 0 && decoded_ != index && decoded_ < images_.size() &&
+      !images_[decoded_].path.isEmpty())
+    images_[decoded_].image = QImage();
+  decoded_ = index;
+  return entry.image;
 }
 
 QString ImageList::name(int index) const {

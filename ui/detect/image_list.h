@@ -1,6 +1,8 @@
 #pragma once
 // The images the Detect view works on: opened files (EXIF orientation applied, as a photo
-// viewer shows them), dropped files and pasted pictures, listed by name.
+// viewer shows them), dropped files and folders, and pasted pictures, listed by name.
+// Files are decoded when shown, and only the one shown is kept decoded: a folder of
+// thousands of photos opens at once and takes the memory of one.
 
 #include <QImage>
 #include <QListWidget>
@@ -16,8 +18,10 @@ class ImageList : public QListWidget {
  public:
   explicit ImageList(QWidget* parent = nullptr);
 
-  /// Adds the readable images among `paths` and selects the first added; returns how many
-  /// were added. Each unreadable one is reported by unreadable().
+  /// Adds the images among `paths` and selects the first added; returns how many were
+  /// added. A folder adds the image files in it and its subfolders (by suffix, sorted). A
+  /// file that is no image by its header is reported by unreadable() and not added; one that
+  /// fails to decode when shown (truncated, corrupt, too large for memory) is reported then.
   int openImages(const QStringList& paths);
   /// Adds and selects an image held in memory (a paste); a null image is ignored.
   void addImage(const QString& name, const QImage& image);
@@ -25,8 +29,9 @@ class ImageList : public QListWidget {
   bool pasteFromClipboard();
 
   int imageCount() const { return images_.size(); }
-  /// The image at `index`; null when out of range.
-  QImage image(int index) const;
+  /// The image at `index`, decoded now if need be; null when out of range or unreadable
+  /// (reported once by unreadable(), and the entry greyed out with the reason).
+  QImage image(int index);
   QString name(int index) const;
 
  Q_SIGNALS:
@@ -36,9 +41,13 @@ class ImageList : public QListWidget {
  private:
   struct Entry {
     QString name;
-    QImage image;
+    QString path;   ///< empty for a pasted picture, which is kept decoded
+    QImage image;   ///< decoded: a pasted picture, or the file shown last
+    QString error;  ///< why the file could not be decoded
   };
+  void addEntry(Entry entry, const QString& toolTip);
   QVector<Entry> images_;
+  int decoded_ = -1;  ///< the file entry whose image is kept
 };
 
 }  // namespace yolo::ui
