@@ -1,6 +1,7 @@
 // SampleInspector: one image of a dataset with its boxes, its annotation line and the
 // dataset's problems.
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -39,6 +40,30 @@ class TestSampleInspector : public QObject {
     inspector.setDataset(dataset);  // again: the image pane starts empty
     QVERIFY(inspector.viewer()->image().isNull());
     QVERIFY(inspector.shownLine().isEmpty());
+  }
+
+  void namesAnImageItCannotReadAndDrawsNoBoxes() {
+    QTemporaryDir dir;
+    const auto written = yolo::test::writeSquaresDataset(dir.filePath(QStringLiteral("d")), 4, 0);
+    QFile broken(dir.filePath(QStringLiteral("d/train/000002.png")));
+    QVERIFY(broken.open(QIODevice::WriteOnly | QIODevice::Truncate));  // now 0 bytes
+    broken.close();
+    auto dataset =
+        std::make_shared<const yolo::ui::LoadedDataset>(yolo::ui::loadDataset(written.folder));
+    SampleInspector inspector;
+    inspector.setDataset(dataset);
+
+    inspector.showSample(1);
+    QVERIFY(inspector.viewer()->image().isNull());
+    QVERIFY(inspector.viewer()->boxes().empty());
+    QVERIFY2(inspector.viewer()->placeholder().startsWith(QStringLiteral("Cannot read")) &&
+                 inspector.viewer()->placeholder().contains(QStringLiteral("000002.png")),
+             qPrintable(inspector.viewer()->placeholder()));
+    QVERIFY(inspector.shownLine().startsWith(QStringLiteral("train/000002.png")));
+
+    inspector.showSample(2);  // a readable one: its picture, its boxes, no message
+    QCOMPARE(inspector.viewer()->image().size(), QSize(96, 96));
+    QVERIFY(!inspector.viewer()->placeholder().startsWith(QStringLiteral("Cannot read")));
   }
 
   void listsTheProblemsOfADataset() {

@@ -27,6 +27,7 @@ class BoxImageView : public QGraphicsView {
   const LabeledBoxes& boxes() const { return boxes_; }
   /// Text shown centred when there is no image.
   void setPlaceholder(const QString& text);
+  QString placeholder() const { return placeholder_; }
 
   void fitToWindow();
   void zoomBy(double factor);

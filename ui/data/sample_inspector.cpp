@@ -1,5 +1,7 @@
 #include "ui/data/sample_inspector.h"
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QImage>
 #include <QImageReader>
 #include <QLabel>
@@ -13,6 +15,14 @@
 namespace yolo::ui {
 
 namespace {
+
+QString choosePrompt() {
+  return QCoreApplication::translate("yolo::ui::SampleInspector", "Select an image in the browser");
+}
+
+}  // namespace
+
+namespace {
 QString hoverHint() {
   return SampleInspector::tr("Hover a box to see it; wheel zooms, drag pans, double-click fits.");
 }
@@ -23,7 +33,7 @@ SampleInspector::SampleInspector(QWidget* parent) : QTabWidget(parent) {
   auto* imageLayout = new QVBoxLayout(imagePage);
   viewer_ = new BoxImageView;
   viewer_->setObjectName(QStringLiteral("annotationViewer"));
-  viewer_->setPlaceholder(tr("Select an image in the browser"));
+  viewer_->setPlaceholder(choosePrompt());
   imageLayout->addWidget(viewer_, 1);
   hovered_ = new QLabel(hoverHint());
   hovered_->setObjectName(QStringLiteral("hoveredBox"));
@@ -66,9 +76,22 @@ void SampleInspector::showSample(int row) {
   if (!dataset_ || row < 0 || row >= dataset_->size()) return;
   shownRow_ = row;
   const data::Sample& sample = dataset_->samples[static_cast<size_t>(row)];
-  QImageReader reader(QString::fromStdString(sample.image.string()));
+  const QString path = QString::fromStdString(sample.image.string());
+  QImageReader reader(path);
   reader.setAutoTransform(true);  // EXIF orientation: the picture the boxes were drawn on
-  viewer_->setImage(reader.read());
+  const QImage picture = reader.read();
+  line_->setText(dataset_->lines.value(row));
+  line_->setCursorPosition(0);
+  if (picture.isNull()) {
+    // Named, without boxes floating over nothing; training and evaluation leave it out too.
+    viewer_->setPlaceholder(
+        tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString()));
+    viewer_->setImage(QImage());
+    viewer_->setBoxes({});
+    return;
+  }
+  viewer_->setPlaceholder(choosePrompt());
+  viewer_->setImage(picture);
   LabeledBoxes boxes;
   for (const data::Box& b : sample.boxes) {
     QString name = dataset_->classNames.value(b.classId, QString::number(b.classId));
@@ -86,8 +109,6 @@ void SampleInspector::showSample(int row) {
                                    .arg(b.height())});
   }
   viewer_->setBoxes(boxes);
-  line_->setText(dataset_->lines.value(row));
-  line_->setCursorPosition(0);
 }
 
 QString SampleInspector::shownLine() const { return line_->text(); }
