@@ -93,7 +93,11 @@ cv::Mat readImage(const std::filesystem::path& path) {
   return cv::imread(path.string(), cv::IMREAD_ANYDEPTH | cv::IMREAD_ANYCOLOR);
 }
 
-cv::Size readImageSize(const fs::path& image) {
+namespace {
+
+// The size that a PNG, JPEG or BMP header gives (JPEG: as EXIF orients it); empty for other
+// formats and for a file that cannot be read.
+cv::Size sizeFromHeader(const fs::path& image) {
   std::ifstream in(image, std::ios::binary);
   if (!in) return {};
   unsigned char head[26] = {};
@@ -112,6 +116,13 @@ cv::Size readImageSize(const fs::path& image) {
     const int h = le32(head + 22);
     if (w > 0 && h != 0) return cv::Size(w, std::abs(h));
   }
+  return {};
+}
+
+}  // namespace
+
+cv::Size readImageSize(const fs::path& image) {
+  if (const cv::Size size = sizeFromHeader(image); !size.empty()) return size;
   try {
     const cv::Mat decoded = readImage(image);
     return decoded.empty() ? cv::Size() : decoded.size();
@@ -126,9 +137,10 @@ cv::Mat readImageOrThrow(const fs::path& path) {
   if (fs::is_directory(path, ec))
     throw std::runtime_error(path.string() + ": is a folder, not an image");
   // Refused from its header, before the decoder allocates it: OpenCV's own limit, 2^30
-  // pixels (about 3 GB as 8-bit colour).
+  // pixels (about 3 GB as 8-bit colour). The header only: readImageSize() would decode the
+  // other formats (WebP, TIFF) twice, and OpenCV's decoder checks its limit for them itself.
   constexpr double kMaxPixels = 1 << 30;
-  if (const cv::Size size = readImageSize(path);
+  if (const cv::Size size = sizeFromHeader(path);
       static_cast<double>(size.width) * size.height > kMaxPixels)
     throw std::runtime_error(path.string() + ": the image is " + std::to_string(size.width) +
                              " x " + std::to_string(size.height) +
