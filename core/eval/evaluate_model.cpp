@@ -1,9 +1,10 @@
 #include "core/eval/evaluate_model.h"
-#include "core/util/image_file.h"
 
 #include <chrono>
 #include <stdexcept>
 #include <string>
+
+#include "core/util/image_file.h"
 
 namespace yolo::eval {
 
