@@ -13,7 +13,6 @@
 #include <QFile>
 #include <QPlainTextEdit>
 #include <QTemporaryDir>
-#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/lag_probe.h"
 #include "core/data/digit_source.h"
 #include "core/data/generator.h"
 #include "core/run/run_config.h"
@@ -34,6 +34,9 @@
 #include "ui/train/train_view.h"
 
 namespace {
+
+using yolo::bench::LagProbe;
+using yolo::bench::runFor;
 
 struct Options {
   double seconds = 30;     // measured while training
@@ -81,78 +84,6 @@ bool parse(int argc, char** argv, Options& o) {
       return false;
   }
   return true;
-}
-
-/// Collects tick-to-tick lag of a 10 ms precise timer for as long as it runs.
-class LagProbe {
- public:
-  static constexpr qint64 kIntervalNs = 10'000'000;
-
-  static constexpr double kSpikeMs = 50;
-  struct Spike {
-    double atSeconds, lagMs;
-    long long steps;  // steps the GUI had received by then
-  };
-
-  explicit LagProbe(const long long* steps) : steps_(steps) {
-    timer_.setTimerType(Qt::PreciseTimer);
-    timer_.setInterval(10);
-    QObject::connect(&timer_, &QTimer::timeout, [this] {
-      const qint64 now = clock_.nsecsElapsed();
-      if (last_ >= 0) {
-        const double lag = std::max<qint64>(0, now - last_ - kIntervalNs) / 1e6;
-        lagsMs_.push_back(lag);
-        if (lag > kSpikeMs && spikes_.size() < 20) spikes_.push_back({now / 1e9, lag, *steps_});
-      }
-      last_ = now;
-    });
-  }
-  void start() {
-    lagsMs_.clear();
-    spikes_.clear();
-    last_ = -1;
-    clock_.start();
-    timer_.start();
-  }
-  void stop() { timer_.stop(); }
-
-  const std::vector<Spike>& spikes() const { return spikes_; }
-
-  struct Figures {
-    std::size_t ticks = 0;
-    double p50 = 0, p99 = 0, max = 0;
-  };
-  Figures figures() const {
-    Figures f;
-    std::vector<double> v = lagsMs_;
-    f.ticks = v.size();
-    if (v.empty()) return f;
-    std::sort(v.begin(), v.end());
-    const auto at = [&v](double q) {
-      return v[std::min(v.size() - 1, static_cast<std::size_t>(q * (v.size() - 1) + 0.5))];
-    };
-    f.p50 = at(0.50);
-    f.p99 = at(0.99);
-    f.max = v.back();
-    return f;
-  }
-
- private:
-  QTimer timer_;
-  QElapsedTimer clock_;
-  qint64 last_ = -1;
-  std::vector<double> lagsMs_;
-  std::vector<Spike> spikes_;
-  const long long* steps_;
-};
-
-/// Spins the event loop for `seconds` (the probe's ticks and everything else run meanwhile).
-void runFor(double seconds) {
-  QElapsedTimer t;
-  t.start();
-  while (t.elapsed() < seconds * 1000) {
-    QCoreApplication::processEvents(QEventLoop::AllEvents | QEventLoop::WaitForMoreEvents, 50);
-  }
 }
 
 /// A finished-looking run folder with `steps` step lines and an epoch line every 500 steps,

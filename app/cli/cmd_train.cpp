@@ -135,11 +135,15 @@ void runTraining(const TrainOptions& o) {
   // command tries again every kWriteRetry until space is freed or Ctrl-C stops it.
   constexpr auto kWriteRetry = std::chrono::seconds(10);
   std::atomic<bool> retryWrite{false};
+  // A rollback after non-finite steps pauses the run for someone to change its settings.
+  // Resuming as it is would replay the same steps (the data order follows the seed), so the
+  // command stops and says how to go on.
+  std::atomic<bool> rolledBack{false};
   // The handler only counts; this thread turns the first signal into a clean stop.
   std::thread watcher([&] {
     auto retryAt = std::chrono::steady_clock::time_point::max();
     while (!done) {
-      if (gInterrupts > 0) {
+      if (gInterrupts > 0 || rolledBack) {
         trainer->stop();
         return;
       }
@@ -181,6 +185,7 @@ void runTraining(const TrainOptions& o) {
       return progress.message(e.event + ": " + e.message + " (trying again every " +
                               std::to_string(kWriteRetry.count()) + " s; Ctrl-C stops)");
     }
+    if (e.event == "rolled_back") rolledBack = true;
     progress.message(e.event + ": " + e.message);
   };
 
@@ -198,10 +203,16 @@ void runTraining(const TrainOptions& o) {
   progress.finish();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
-  if (outcome == train::TrainingOutcome::kStopped) {
-    std::cerr << "stopped; continue with: yolo-cli train --resume " << trainer->runDir().string()
-              << "\n";
+  const std::string runDir = trainer->runDir().string();
+  if (outcome == train::TrainingOutcome::kStopped && rolledBack) {
+    std::cerr << "yolo-cli: error: training diverged (non-finite losses in a row), was rolled "
+                 "back to its last checkpoint and stopped; lower lr_init in "
+              << (trainer->runDir() / "config.json").string()
+              << ", then continue with: yolo-cli train --resume " << runDir << "\n";
+    throw ExitCode{Status::kError};
   }
+  if (outcome == train::TrainingOutcome::kStopped)
+    std::cerr << "stopped; continue with: yolo-cli train --resume " << runDir << "\n";
 }
 
 }  // namespace

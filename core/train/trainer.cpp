@@ -20,6 +20,7 @@
 #include "core/train/fused_adam.h"
 #include "core/train/lr_schedule.h"
 #include "core/train/metrics_log.h"
+#include "core/train/training_memory.h"
 #include "core/train/training_step.h"
 #include "core/train/weight_average.h"
 #include "core/util/atomic_file.h"
@@ -134,6 +135,13 @@ struct Trainer::Impl {
       throw std::runtime_error("batch size " + std::to_string(config.batchSize) +
                                " is larger than the " + std::to_string(trainSet->size()) +
                                " training images");
+    }
+    // Before the model is built: on the CPU a run larger than memory is not refused by an
+    // allocation but killed by the kernel minutes in, without a word.
+    if (device.is_cpu()) {
+      const int bytesPerValue = run::resolvePrecision(config.precision, true) == "bf16" ? 2 : 4;
+      refuseRunLargerThanMemory(config.model, config.batchSize, config.dataWorkers, bytesPerValue,
+                                availableMemoryBytes());
     }
 
     mapInterval =

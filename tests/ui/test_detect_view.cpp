@@ -1,9 +1,10 @@
 // DetectView with a checkpoint whose detections are known (tests/ui/support): the boxes and
 // table show what infer::Detector finds on the same image, the score and NMS sliders change
 // the number of boxes by re-filtering (no network run), and the device list offers what
-// libtorch can use.
+// libtorch can use. A file that cannot be decoded is named where its picture would be.
 
 #include <QComboBox>
+#include <QFile>
 #include <QImage>
 #include <QSignalSpy>
 #include <QSlider>
@@ -72,7 +73,7 @@ class TestDetectView : public QObject {
     QVERIFY(score && nms);
     // Each move waits for its result, so every move is one request.
     const std::vector<std::pair<int, int>> moves{{65, 45}, {65, 95}, {30, 95}, {30, 5}, {95, 45}};
-    std::set<int> counts{view.detections().size()};
+    std::set<int> counts{static_cast<int>(view.detections().size())};
     std::vector<int> shownCounts;
     for (const auto& [s, n] : moves) {
       const int before = static_cast<int>(shown.count());
@@ -97,6 +98,30 @@ class TestDetectView : public QObject {
     QVERIFY(shownCounts[1] > shownCounts[0]);                  // NMS 0.95 > 0.45
     QVERIFY(shownCounts[3] < shownCounts[2]);                  // NMS 0.05 < 0.95
     QCOMPARE(shownCounts[4], 0);                               // no score reaches 0.95
+  }
+
+  void aFileThatFailsToDecodeIsNamedWhereItsPictureWouldBe() {
+    QTemporaryDir dir;
+    // A JPEG by its name and first bytes, which end after the first marker: listed from a
+    // folder, refused by the decoder when shown.
+    QFile truncated(dir.filePath(QStringLiteral("cut.jpg")));
+    QVERIFY(truncated.open(QIODevice::WriteOnly));
+    truncated.write("\xff\xd8\xff\xe0", 4);
+    truncated.close();
+    DetectView view;
+    QSignalSpy said(&view, &DetectView::statusMessage);
+    QCOMPARE(view.openImages({dir.path()}), 1);
+    QTRY_VERIFY(view.imageView()->placeholder().startsWith(QStringLiteral("Cannot read")));
+    QVERIFY(view.imageView()->placeholder().contains(QStringLiteral("cut.jpg")));
+    QVERIFY(view.imageView()->image().isNull());
+    QCOMPARE(said.last().at(0).toString(), view.imageView()->placeholder());
+
+    // The next picture shown takes the message's place.
+    QImage picture(40, 30, QImage::Format_RGB32);
+    picture.fill(Qt::white);
+    view.addImage(QStringLiteral("pasted"), picture);
+    QCOMPARE(view.imageView()->image().size(), QSize(40, 30));
+    QVERIFY(!view.imageView()->placeholder().startsWith(QStringLiteral("Cannot read")));
   }
 
   void deviceListOffersAutoAndCpu() {

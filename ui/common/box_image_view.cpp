@@ -72,10 +72,22 @@ BoxImageView::BoxImageView(QWidget* parent) : QGraphicsView(parent) {
   setMouseTracking(true);
 }
 
-void BoxImageView::setImage(const QImage& image) {
+QImage BoxImageView::drawableCopy(const QImage& image) {
+  constexpr int kLargestDrawnSide = 4096;
+  if (image.width() <= kLargestDrawnSide && image.height() <= kLargestDrawnSide) return image;
+  return image.scaled(kLargestDrawnSide, kLargestDrawnSide, Qt::KeepAspectRatio,
+                      Qt::SmoothTransformation);
+}
+
+void BoxImageView::setImage(const QImage& image, const QImage& drawable) {
   image_ = image;
   setBoxes({});
-  pixmap_->setPixmap(QPixmap::fromImage(image));
+  const QImage drawn = drawable.isNull() ? drawableCopy(image) : drawable;
+  pixmap_->setPixmap(QPixmap::fromImage(drawn));
+  pixmap_->setTransform(drawn.isNull() || drawn.size() == image.size()
+                            ? QTransform()
+                            : QTransform::fromScale(double(image.width()) / drawn.width(),
+                                                    double(image.height()) / drawn.height()));
   scene_->setSceneRect(QRectF(QPointF(0, 0), QSizeF(image.size())));
   fitToWindow();
   viewport()->update();

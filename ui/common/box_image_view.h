@@ -20,8 +20,15 @@ class BoxImageView : public QGraphicsView {
  public:
   explicit BoxImageView(QWidget* parent = nullptr);
 
-  /// Shows `image` fitted to the view; boxes are cleared.
-  void setImage(const QImage& image);
+  /// Shows `image` fitted to the view; boxes are cleared. The screen draws `drawable`,
+  /// drawableCopy(image) made beforehand (off the GUI thread, for a big picture); when null,
+  /// it is made here.
+  void setImage(const QImage& image, const QImage& drawable = QImage());
+  /// What the view draws for `image`: the image itself up to 4096 pixels a side, else a
+  /// smooth-scaled copy that large (the view scales it back up to the image's size). The
+  /// screen shows no more than that at any sensible zoom, and a 100-megapixel photo made
+  /// into a pixmap whole would hold up the window for a fifth of a second. Thread-safe.
+  static QImage drawableCopy(const QImage& image);
   QImage image() const { return image_; }
   void setBoxes(const LabeledBoxes& boxes);
   const LabeledBoxes& boxes() const { return boxes_; }

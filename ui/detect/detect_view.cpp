@@ -25,6 +25,7 @@
 #include "ui/common/box_image_view.h"
 #include "ui/common/class_colors.h"
 #include "ui/common/compute_devices.h"
+#include "ui/common/release_in_background.h"
 #include "ui/detect/detection_scheduler.h"
 #include "ui/detect/image_list.h"
 #include "ui/detect/model_picker.h"
@@ -84,13 +85,16 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
 
   view_ = new BoxImageView;
   view_->setObjectName(QStringLiteral("detectImage"));
-  view_->setPlaceholder(
-      tr("Drop image files anywhere on the window, or use Open… (Ctrl+O) "
-         "or Paste (Ctrl+V)"));
+  view_->setPlaceholder(emptyPlaceholder());
   list_ = new ImageList;
   connect(list_, &QListWidget::currentRowChanged, this, &DetectView::showImage);
+  connect(list_, &ImageList::imageReady, this, [this](int index) {
+    if (index == current_) showImage(index);
+  });
   connect(list_, &ImageList::unreadable, this, [this](const QString& path, const QString& why) {
-    Q_EMIT statusMessage(tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), why));
+    const QString message = tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), why);
+    if (current_ >= 0 && list_->path(current_) == path) view_->setPlaceholder(message);
+    Q_EMIT statusMessage(message);
   });
   auto* imagesPage = new QSplitter(Qt::Horizontal);
   imagesPage->addWidget(list_);
@@ -239,6 +243,10 @@ void DetectView::onSettingsChanged() {
   scheduler_->settingsChanged();
 }
 
+QString DetectView::emptyPlaceholder() const {
+  return tr("Drop image files anywhere on the window, or use Open… (Ctrl+O) or Paste (Ctrl+V)");
+}
+
 bool DetectView::drawing() const { return modes_ && modes_->currentIndex() == 1; }
 
 void DetectView::showDrawingPad() { modes_->setCurrentIndex(1); }
@@ -300,11 +308,20 @@ void DetectView::showImage(int index) {
     const QSignalBlocker block(modes_);  // the picture changes once, below
     modes_->setCurrentIndex(0);
   }
-  const QImage picture = list_->image(index);  // decoded now; unreadable() names a failure
-  view_->setImage(picture);
+  // Null while the file decodes (imageReady brings it back here) or when it is unreadable
+  // (unreadable() names the reason).
+  const QImage picture = list_->image(index);
+  QImage previous = view_->image();
+  view_->setImage(picture, list_->drawable(index));
+  releaseInBackground(std::move(previous));
+  view_->setPlaceholder(list_->isDecoding(index) ? tr("Opening %1…").arg(list_->name(index))
+                                                 : emptyPlaceholder());
   shown_.clear();
   table_->setRowCount(0);
-  if (picture.isNull()) return;  // nothing to detect in
+  if (picture.isNull()) {
+    scheduler_->pictureChanged(QString());  // no answer for the previous picture is drawn
+    return;
+  }
   if (!scheduler_->modelReady()) {
     Q_EMIT statusMessage(tr("Choose a model to detect digits in %1").arg(list_->name(index)));
   }

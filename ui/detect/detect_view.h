@@ -97,6 +97,8 @@ class DetectView : public QWidget {
  private:
   QWidget* buildToolbar();
   bool drawing() const;
+  /// What the image area says when no image is open.
+  QString emptyPlaceholder() const;
   QString currentKey() const;
   void onSettingsChanged();
   void onDetected(int requestId, const DetectionRecords& detections, double ms);

@@ -1,9 +1,11 @@
 #pragma once
 // The images the Detect view works on: opened files (EXIF orientation applied, as a photo
 // viewer shows them), dropped files and folders, and pasted pictures, listed by name.
-// Files are decoded when shown, and only the one shown is kept decoded: a folder of
-// thousands of photos opens at once and takes the memory of one.
+// Files are decoded when shown, on a pool thread, and only the one shown is kept decoded: a
+// folder of thousands of photos opens at once and takes the memory of one, and a photo of
+// hundreds of megapixels never holds up the window while it decodes.
 
+#include <QFutureWatcher>
 #include <QImage>
 #include <QListWidget>
 #include <QString>
@@ -29,25 +31,48 @@ class ImageList : public QListWidget {
   bool pasteFromClipboard();
 
   int imageCount() const { return images_.size(); }
-  /// The image at `index`, decoded now if need be; null when out of range or unreadable
-  /// (reported once by unreadable(), and the entry greyed out with the reason).
+  /// The image at `index` when it is decoded (a pasted picture, or the file decoded last).
+  /// Otherwise null, and a file not known to be unreadable is decoded in the background:
+  /// imageReady(index) follows, or unreadable() (once; the entry is greyed out with the
+  /// reason). Only the latest index asked for is decoded: asking for others while one
+  /// decodes, as when scrolling through a folder, starts no work for the skipped ones.
   QImage image(int index);
+  /// What the view draws for image(index): BoxImageView::drawableCopy of it, made on the
+  /// decoding thread; null when image(index) is.
+  QImage drawable(int index) const;
+  /// Whether image(index) has asked for a decode that has not finished.
+  bool isDecoding(int index) const { return index >= 0 && index == wanted_; }
   QString name(int index) const;
+  /// The file of entry `index`; empty for a pasted picture.
+  QString path(int index) const;
 
  Q_SIGNALS:
   /// A file could not be read as an image: `reason` is the decoder's.
   void unreadable(const QString& path, const QString& reason);
+  /// The file at `index` is decoded: image(index) returns it now.
+  void imageReady(int index);
 
  private:
   struct Entry {
     QString name;
-    QString path;   ///< empty for a pasted picture, which is kept decoded
-    QImage image;   ///< decoded: a pasted picture, or the file shown last
-    QString error;  ///< why the file could not be decoded
+    QString path;     ///< empty for a pasted picture, which is kept decoded
+    QImage image;     ///< decoded: a pasted picture, or the file shown last
+    QImage drawable;  ///< BoxImageView::drawableCopy(image)
+    QString error;    ///< why the file could not be decoded
+  };
+  struct Decoded {
+    QImage image, drawable;
+    QString error;
   };
   void addEntry(Entry entry, const QString& toolTip);
+  void startDecoding(int index);
+  void onDecoded();
+  void markUnreadable(int index, const QString& error);
   QVector<Entry> images_;
-  int decoded_ = -1;  ///< the file entry whose image is kept
+  int decoded_ = -1;   ///< the file entry whose image is kept
+  int decoding_ = -1;  ///< the file entry being decoded now
+  int wanted_ = -1;    ///< the file entry last asked for and not decoded yet
+  QFutureWatcher<Decoded> decoder_;
 };
 
 }  // namespace yolo::ui
