@@ -19,6 +19,7 @@
 #include "core/data/digit_source.h"
 #include "core/data/generator.h"
 #include "core/model/darknet_cfg.h"
+#include "core/run/checkpoint_header.h"
 #include "core/run/run_config.h"
 #include "core/train/metrics_records.h"
 #include "core/util/atomic_file.h"
@@ -99,6 +100,29 @@ std::string pngHeaderOnly(uint32_t width, uint32_t height) {
 
 }  // namespace
 
+// A .weights file for the fuzz target's small model described by `model` (its first 4
+// bytes): header (64-bit `seen` unless `seen32`), then every conv's floats.
+std::string darknetWeightsSeed(const std::string& model, bool seen32, int fileClasses) {
+  const auto byte = [&](int i) { return static_cast<unsigned char>(model[i]); };
+  std::string file = model;
+  const int32_t version[3] = {0, seen32 ? 1 : 2, 0};
+  file.append(reinterpret_cast<const char*>(version), sizeof(version));
+  file.append(seen32 ? 4 : 8, '\x01');
+  int64_t channels = 3, floats = 0;
+  for (int i = 0; i < 1 + byte(1) % 3; ++i) {
+    const int64_t out = 1 + (byte(2) >> (2 * i)) % 4, k = (byte(3) >> i) & 1 ? 3 : 1;
+    floats += 4 * out + out * channels * k * k;
+    channels = out;
+  }
+  const int64_t outputs = 3 * (5 + fileClasses);
+  floats += outputs + outputs * channels;
+  for (int64_t i = 0; i < floats; ++i) {
+    const float value = 0.01f * static_cast<float>(i % 100);
+    file.append(reinterpret_cast<const char*>(&value), sizeof(value));
+  }
+  return file;
+}
+
 int main(int argc, char** argv) try {
   if (argc != 2) {
     std::cerr << "usage: make_corpus OUT\n";
@@ -151,6 +175,25 @@ int main(int argc, char** argv) try {
     runConfigs.push_back(nlohmann::json(run::preset(name)).dump(2));
     seed(out, "run_config", name + ".json", runConfigs.back());
   }
+  // Byte 0: 1 class, inferred; 1: two convs; 2: 2 then 3 filters; 3: 1x1 then 3x3.
+  const std::string twoConvs("\x00\x01\x09\x02", 4);
+  seed(out, "darknet_weights", "two-convs", darknetWeightsSeed(twoConvs, false, 1));
+  seed(out, "darknet_weights", "seen32", darknetWeightsSeed(twoConvs, true, 1));
+  // Transfer loading (0x80; 0x81 % 3 == 0: 1 class) of a file written for 3 classes.
+  seed(out, "darknet_weights", "transfer",
+       darknetWeightsSeed(std::string("\x81\x00\x03\x01", 4), false, 3));
+  std::vector<std::string> checkpointHeaders;
+  for (const auto& name : run::presetNames()) {
+    run::CheckpointHeader header;
+    header.config = run::preset(name);
+    header.classNames = {"0", "1", "2"};
+    header.state.step = 1234;
+    header.state.epoch = 3;
+    header.state.hasBest = true;
+    header.state.bestMetric = 0.91;
+    checkpointHeaders.push_back(run::checkpointHeaderToText(header));
+    seed(out, "checkpoint_header", name + ".json", checkpointHeaders.back());
+  }
   std::vector<std::string> generatorConfigs;
   for (const auto& name : data::generatorVariantNames()) {
     generatorConfigs.push_back(nlohmann::json(data::generatorVariant(name)).dump(2));
@@ -188,6 +231,7 @@ int main(int argc, char** argv) try {
   writeDictionary(out / "coco_json.dict", {coco});
   writeDictionary(out / "run_config.dict", runConfigs);
   writeDictionary(out / "generator_config.dict", generatorConfigs);
+  writeDictionary(out / "checkpoint_header.dict", checkpointHeaders);
   writeDictionary(out / "digits_json.dict", {"{\"data\":[0.5]}"});
   return 0;
 } catch (const std::exception& e) {

@@ -19,60 +19,16 @@
 #include <torch/torch.h>
 
 #include "core/model/darknet_cfg.h"
-
+#include "core/model/darknet_weights.h"
 #include "core/model/model_spec.h"
 #include "core/model/yolo_net.h"
 
 namespace yolo::model {
 
-/// The header of a .weights file. `seen` is 64-bit when (major*10 + minor) >= 2 and major and
-/// minor are both below 1000 (Darknet's rule in parser.c), 32-bit otherwise.
-struct DarknetWeightsHeader {
-  int32_t major = 0;
-  int32_t minor = 2;
-  int32_t revision = 0;
-  uint64_t seen = 0;  ///< images seen in training
-  /// Bytes the header takes on disk: 20 with a 64-bit `seen`, 16 with a 32-bit one.
-  std::size_t bytes() const;
-  bool seenIs64Bit() const;
-};
-
-/// What happened to one conv of the model during a load.
-struct DarknetLayerLoad {
-  int index = 0;            ///< 0-based position in convsInDarknetOrder()
-  std::string description;  ///< e.g. "conv 12: 3x3/1 256->512 bn leaky"
-  bool loaded = false;
-  std::string reason;  ///< why it was skipped (empty when loaded)
-};
-
-/// Result of loadDarknetWeights(): the header and, per conv of the model, loaded or skipped.
-struct DarknetLoadReport {
-  std::filesystem::path file;
-  DarknetWeightsHeader header;
-  int fileNumClasses = 0;  ///< class count the file's output convs were trained for
-  std::vector<DarknetLayerLoad> layers;
-
-  int loadedCount() const;
-  int skippedCount() const;
-  /// Several lines: the file, its header, counts, and one line per skipped layer.
-  std::string summary() const;
-};
-
-struct DarknetLoadOptions {
-  /// false (strict): any difference between file and model is an error. true (transfer
-  /// learning): convs whose shape differs from the file's (the output convs, when the class
-  /// count differs) keep their current weights and are listed as skipped in the report.
-  bool skipMismatchedLayers = false;
-  /// Class count the file was trained for; 0 = infer it from the file size (the only part of
-  /// the file whose size depends on it is the output convs).
-  int fileNumClasses = 0;
-};
-
-/// Loads a .weights file into `net` (layer order = net.convsInDarknetOrder()). Everything is
-/// read and checked into temporaries first and copied into `net` only when the whole file is
-/// good, so on any error `net` is unchanged. Throws std::runtime_error naming the file, the
-/// layer / byte offset, what was expected and what was found: truncated file, trailing bytes,
-/// weights of another architecture, another class count (unless skipMismatchedLayers).
+/// Loads a .weights file into `net` (layer order = net.convsInDarknetOrder()) through
+/// readDarknetWeights: everything is read and checked first and copied into `net` only when
+/// the whole file is good, so on any error `net` is unchanged. Skipped convs (transfer
+/// learning) keep their current weights.
 DarknetLoadReport loadDarknetWeights(YoloNetImpl& net, const std::filesystem::path& weights,
                                      const DarknetLoadOptions& options = {});
 

@@ -5,45 +5,15 @@
 #include <stdexcept>
 
 #include "core/util/atomic_file.h"
-#include "core/util/json_numbers.h"
 
 namespace yolo::run {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kFormatVersion = 1;
 constexpr const char* kHeaderKey = "yolo_workbench_header";
 constexpr const char* kModelKey = "model";           // the weights to detect with
 constexpr const char* kLiveModelKey = "live_model";  // the weights training continues from
-
-nlohmann::json stateToJson(const CheckpointState& s) {
-  return {{"step", s.step},
-          {"epoch", s.epoch},
-          {"step_in_epoch", s.stepInEpoch},
-          {"best_metric", s.bestMetric},
-          {"has_best", s.hasBest},
-          {"bad_steps_in_row", s.badStepsInRow}};
-}
-
-CheckpointState stateFromJson(const nlohmann::json& j) {
-  CheckpointState s;
-  s.step = j.value("step", int64_t{0});
-  s.epoch = j.value("epoch", 0);
-  s.stepInEpoch = j.value("step_in_epoch", int64_t{0});
-  s.bestMetric = j.value("best_metric", 0.0);
-  s.hasBest = j.value("has_best", false);
-  s.badStepsInRow = j.value("bad_steps_in_row", int64_t{0});
-  return s;
-}
-
-std::string headerToText(const CheckpointHeader& h) {
-  return nlohmann::json{{"format_version", h.formatVersion},
-                        {"config", h.config},
-                        {"class_names", h.classNames},
-                        {"state", stateToJson(h.state)}}
-      .dump();
-}
 
 CheckpointHeader headerFromArchive(torch::serialize::InputArchive& archive, const fs::path& path) {
   c10::IValue value;
@@ -51,17 +21,7 @@ CheckpointHeader headerFromArchive(torch::serialize::InputArchive& archive, cons
     throw std::runtime_error(path.string() + ": not a YOLO Workbench checkpoint (no header)");
   }
   try {
-    const auto j = nlohmann::json::parse(value.toStringRef(), keepFloatsInIntRange);
-    CheckpointHeader h;
-    h.formatVersion = j.at("format_version").get<int>();
-    if (h.formatVersion > kFormatVersion) {
-      throw std::runtime_error("format version " + std::to_string(h.formatVersion) +
-                               " is newer than this program's " + std::to_string(kFormatVersion));
-    }
-    h.config = j.at("config").get<RunConfig>();
-    h.classNames = j.value("class_names", std::vector<std::string>{});
-    h.state = stateFromJson(j.value("state", nlohmann::json::object()));
-    return h;
+    return checkpointHeaderFromText(value.toStringRef());
   } catch (const std::exception& e) {
     throw std::runtime_error(path.string() + ": bad checkpoint header: " + e.what());
   }
@@ -123,7 +83,7 @@ void collectCopies(const fs::path& path, torch::serialize::InputArchive& weights
 void saveCheckpoint(const fs::path& path, const CheckpointHeader& header, torch::nn::Module& model,
                     torch::optim::Optimizer* optimizer, torch::nn::Module* averaged) {
   torch::serialize::OutputArchive archive;
-  archive.write(kHeaderKey, c10::IValue(headerToText(header)));
+  archive.write(kHeaderKey, c10::IValue(checkpointHeaderToText(header)));
   torch::serialize::OutputArchive inferenceWeights = weightsArchive(averaged ? *averaged : model);
   archive.write(kModelKey, inferenceWeights);
   if (averaged) {

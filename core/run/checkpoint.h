@@ -2,35 +2,13 @@
 // Checkpoint files: weights (+ optimizer state for resuming) and a JSON header with the
 // run's config, class names and position, so a checkpoint alone can rebuild its model.
 
-#include <cstdint>
 #include <filesystem>
-#include <optional>
-#include <string>
-#include <vector>
 
 #include <torch/torch.h>
 
-#include "core/run/run_config.h"
+#include "core/run/checkpoint_header.h"
 
 namespace yolo::run {
-
-/// Where a run stood when a checkpoint was written.
-struct CheckpointState {
-  int64_t step = 0;         ///< optimizer steps done
-  int epoch = 0;            ///< 0-based epoch the next step belongs to
-  int64_t stepInEpoch = 0;  ///< batches of that epoch already done
-  double bestMetric = 0;    ///< best value of config.checkpoints.bestBy so far
-  bool hasBest = false;
-  int64_t badStepsInRow = 0;
-};
-
-/// The JSON header of a checkpoint.
-struct CheckpointHeader {
-  int formatVersion = 1;
-  RunConfig config;
-  std::vector<std::string> classNames;
-  CheckpointState state;
-};
 
 /// Writes `path` atomically. `optimizer` may be null (weights-only, e.g. best.pt).
 /// With `averaged` (the run's weight average), the file's "model" weights are the average,

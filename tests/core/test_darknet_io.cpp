@@ -139,6 +139,31 @@ TEST_F(DarknetIo, CocoFileSizesMatchOurModels) {
   }
 }
 
+TEST_F(DarknetIo, TheTorchFreeReaderSeesTheNetworksConvs) {
+  // readDarknetWeights checks files against shapes derived from the layer list (so the fuzz
+  // target needs no libtorch); they must be the network's, conv for conv.
+  for (const std::string& arch : architectureNames()) {
+    for (int classes : {1, 10, 80}) {
+      ModelSpec spec = makeModelSpec(arch, classes, 64);
+      spec.init = "kaiming";
+      const auto net = createModel(spec);
+      const std::vector<ConvBlock> convs = net->convsInDarknetOrder();
+      const std::vector<DarknetConvShape> shapes = darknetConvShapes(arch, classes);
+      ASSERT_EQ(shapes.size(), convs.size()) << arch;
+      for (std::size_t i = 0; i < convs.size(); ++i) {
+        const auto& o = convs[i]->options;
+        SCOPED_TRACE(arch + " " + shapes[i].describe(static_cast<int>(i)));
+        EXPECT_EQ(shapes[i].out, o.out_channels());
+        EXPECT_EQ(shapes[i].in, o.in_channels());
+        EXPECT_EQ(shapes[i].k, o.kernel_size());
+        EXPECT_EQ(shapes[i].stride, o.stride());
+        EXPECT_EQ(shapes[i].bn, o.batch_norm());
+        EXPECT_EQ(shapes[i].leaky, o.leaky());
+      }
+    }
+  }
+}
+
 TEST_F(DarknetIo, OpenCvReadsOurTinyAndComputesTheSameHeads) {
   expectOpenCvMatches("yolov3-tiny", 7, 320, {15, 22}, dir.path());
 }
