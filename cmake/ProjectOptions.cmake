@@ -22,23 +22,14 @@ add_library(yolo_options INTERFACE)
 target_compile_features(yolo_options INTERFACE cxx_std_17)
 
 option(YOLO_SANITIZE "Build with address and undefined-behaviour sanitizers" OFF)
-option(YOLO_SANITIZE_THREAD "Build with the thread sanitizer" OFF)
-if(YOLO_SANITIZE AND YOLO_SANITIZE_THREAD)
-  message(FATAL_ERROR "YOLO_SANITIZE and YOLO_SANITIZE_THREAD exclude each other")
-endif()
-if(YOLO_SANITIZE OR YOLO_SANITIZE_THREAD)
-  if(YOLO_SANITIZE)
-    set(yolo_sanitizers address,undefined)
-  else()
-    set(yolo_sanitizers thread)
-  endif()
+if(YOLO_SANITIZE)
   # -fvisibility-inlines-hidden: Debian's libtorch loads Qt 5 (through OpenCV's highgui)
   # beside our Qt 6. An unoptimised build emits Qt 6's inline functions in the program, and
   # Qt 5's start-up code, resolving the same names, would bind to them and crash before
   # main(). Hidden, they stay ours.
   target_compile_options(yolo_options INTERFACE
-    -fsanitize=${yolo_sanitizers} -fno-omit-frame-pointer -fvisibility-inlines-hidden)
-  target_link_options(yolo_options INTERFACE -fsanitize=${yolo_sanitizers})
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fvisibility-inlines-hidden)
+  target_link_options(yolo_options INTERFACE -fsanitize=address,undefined)
 endif()
 
 add_library(yolo_warnings INTERFACE)
