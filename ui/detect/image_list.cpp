@@ -129,8 +129,8 @@ void ImageList::startDecoding(int index) {
 
 void ImageList::onDecoded() {
   const int index = std::exchange(decoding_, -1);
+  if (index < 0 || index >= images_.size()) return;
   const Decoded decoded = decoder_.result();
-  if (index >= images_.size()) return;
   if (!decoded.error.isEmpty()) {
     markUnreadable(index, decoded.error);  // known now, whichever entry is wanted
   } else if (index == wanted_) {
