@@ -41,8 +41,9 @@ class TestDataView : public QObject {
     QCOMPARE(ready.at(0).at(0).toString(), written.folder);
     QCOMPARE(view.dataset()->size(), 6);
     QCOMPARE(view.browser()->filter()->rowCount(), 6);
-    // The browser selected the first image; the inspector shows it.
+    // The browser selected the first image; the inspector shows it once it is decoded.
     QCOMPARE(view.inspector()->shownRow(), 0);
+    QTRY_VERIFY(!view.inspector()->isOpening());
     QCOMPARE(view.inspector()->viewer()->boxes().size(), written.classesPerImage[0].size());
     QVERIFY(view.inspector()->shownLine().startsWith(QStringLiteral("train/000001.png")));
   }

@@ -2,7 +2,9 @@
 // dataset's problems.
 
 #include <QFile>
+#include <QSemaphore>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QtTest>
 
 #include "tests/ui/support/squares_dataset.h"
@@ -27,6 +29,8 @@ class TestSampleInspector : public QObject {
 
     inspector.showSample(2);  // a square and a bar
     QCOMPARE(inspector.shownRow(), 2);
+    QVERIFY(inspector.isOpening());  // decoded on a pool thread
+    QTRY_VERIFY(!inspector.isOpening());
     QCOMPARE(inspector.viewer()->image().size(), QSize(96, 96));
     QCOMPARE(inspector.viewer()->boxes().size(), written.classesPerImage[2].size());
     QCOMPARE(inspector.viewer()->boxes()[1].label, QStringLiteral("bar"));
@@ -54,6 +58,7 @@ class TestSampleInspector : public QObject {
     inspector.setDataset(dataset);
 
     inspector.showSample(1);
+    QTRY_VERIFY(!inspector.isOpening());
     QVERIFY(inspector.viewer()->image().isNull());
     QVERIFY(inspector.viewer()->boxes().empty());
     QVERIFY2(inspector.viewer()->placeholder().startsWith(QStringLiteral("Cannot read")) &&
@@ -62,8 +67,49 @@ class TestSampleInspector : public QObject {
     QVERIFY(inspector.shownLine().startsWith(QStringLiteral("train/000002.png")));
 
     inspector.showSample(2);  // a readable one: its picture, its boxes, no message
+    QTRY_VERIFY(!inspector.isOpening());
     QCOMPARE(inspector.viewer()->image().size(), QSize(96, 96));
     QVERIFY(!inspector.viewer()->placeholder().startsWith(QStringLiteral("Cannot read")));
+  }
+
+  void keepsThePreviousPictureUntilTheNextIsDecodedThenSaysOpening() {
+    QTemporaryDir dir;
+    const auto written = yolo::test::writeSquaresDataset(dir.filePath(QStringLiteral("d")), 4, 0);
+    auto dataset =
+        std::make_shared<const yolo::ui::LoadedDataset>(yolo::ui::loadDataset(written.folder));
+    SampleInspector inspector;
+    inspector.setDataset(dataset);
+    inspector.showSample(0);
+    QTRY_VERIFY(!inspector.isOpening());
+    const qint64 first = inspector.viewer()->image().cacheKey();
+    const QString firstLine = inspector.shownLine();
+
+    inspector.showSample(1);
+    // Returns before the decode: picture, boxes and line still agree with each other.
+    QCOMPARE(inspector.viewer()->image().cacheKey(), first);
+    QCOMPARE(inspector.shownLine(), firstLine);
+    QTRY_VERIFY(!inspector.isOpening());
+    QVERIFY(inspector.viewer()->image().cacheKey() != first);
+    QVERIFY(inspector.shownLine().startsWith(QStringLiteral("train/000002.png")));
+
+    // A decode that takes long (here: the pool's threads all busy, so it cannot start): the
+    // old picture gives way to a notice naming the file.
+    QSemaphore release;
+    QThreadPool* pool = QThreadPool::globalInstance();
+    const int threads = pool->maxThreadCount();
+    for (int i = 0; i < threads; ++i) pool->start([&release] { release.acquire(); });
+    inspector.showSample(2);
+    QTest::qWait(300);
+    QVERIFY(inspector.isOpening());
+    QVERIFY(inspector.viewer()->image().isNull());
+    QVERIFY(inspector.viewer()->boxes().empty());
+    QVERIFY2(inspector.viewer()->placeholder().contains(QStringLiteral("Opening 000003.png")),
+             qPrintable(inspector.viewer()->placeholder()));
+    QVERIFY(inspector.shownLine().startsWith(QStringLiteral("train/000003.png")));
+    release.release(threads);
+    QTRY_VERIFY(!inspector.isOpening());
+    QCOMPARE(inspector.viewer()->image().size(), QSize(96, 96));
+    QCOMPARE(inspector.viewer()->boxes().size(), written.classesPerImage[2].size());
   }
 
   void listsTheProblemsOfADataset() {

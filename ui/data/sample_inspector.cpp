@@ -2,14 +2,17 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QImage>
-#include <QImageReader>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "ui/common/box_image_view.h"
+#include "ui/common/latest_image_decoder.h"
+#include "ui/common/release_in_background.h"
 #include "ui/data/dataset_stats_view.h"
 
 namespace yolo::ui {
@@ -48,6 +51,16 @@ SampleInspector::SampleInspector(QWidget* parent) : QTabWidget(parent) {
     hovered_->setText(onABox ? viewer_->boxes()[index].tip : hoverHint());
   });
   addTab(imagePage, tr("Image"));
+  decoder_ = new LatestImageDecoder(this);
+  connect(decoder_, &LatestImageDecoder::ready, this, &SampleInspector::showPicture);
+  connect(decoder_, &LatestImageDecoder::failed, this,
+          [this](int row, const QString&, const QString& reason) { showUnreadable(row, reason); });
+  // Small pictures decode in milliseconds: the previous one stays meanwhile, rather than a
+  // flash of "Opening…" at every step through the browser.
+  openingNotice_ = new QTimer(this);
+  openingNotice_->setSingleShot(true);
+  openingNotice_->setInterval(150);
+  connect(openingNotice_, &QTimer::timeout, this, &SampleInspector::showOpening);
   stats_ = new DatasetStatsView;
   addTab(stats_, tr("Statistics"));
   issues_ = new QPlainTextEdit;
@@ -61,6 +74,10 @@ void SampleInspector::setDataset(std::shared_ptr<const LoadedDataset> dataset) {
   dataset_ = std::move(dataset);
   stats_->setDataset(dataset_);
   issues_->setPlainText(dataset_ ? dataset_->issues.join(QLatin1Char('\n')) : QString());
+  decoder_->dropWish();
+  openingNotice_->stop();
+  releaseInBackground(viewer_->image());
+  viewer_->setPlaceholder(choosePrompt());
   viewer_->setImage({});
   viewer_->setBoxes({});
   line_->clear();
@@ -72,26 +89,53 @@ void SampleInspector::showProblems(const QStringList& issues) {
   issues_->setPlainText(issues.join(QLatin1Char('\n')));
 }
 
+bool SampleInspector::isOpening() const {
+  return shownRow_ >= 0 && decoder_->wanted() == shownRow_;
+}
+
+QString SampleInspector::imagePath(int row) const {
+  return QString::fromStdString(dataset_->samples[static_cast<size_t>(row)].image.string());
+}
+
 void SampleInspector::showSample(int row) {
   if (!dataset_ || row < 0 || row >= dataset_->size()) return;
   shownRow_ = row;
-  const data::Sample& sample = dataset_->samples[static_cast<size_t>(row)];
-  const QString path = QString::fromStdString(sample.image.string());
-  QImageReader reader(path);
-  reader.setAutoTransform(true);  // EXIF orientation: the picture the boxes were drawn on
-  const QImage picture = reader.read();
+  decoder_->want(row, imagePath(row));
+  openingNotice_->start();
+}
+
+void SampleInspector::showOpening() {
+  if (!isOpening()) return;
+  releaseInBackground(viewer_->image());
+  viewer_->setImage(QImage());
+  viewer_->setBoxes({});
+  viewer_->setPlaceholder(tr("Opening %1…").arg(QFileInfo(imagePath(shownRow_)).fileName()));
+  line_->setText(dataset_->lines.value(shownRow_));
+  line_->setCursorPosition(0);
+}
+
+void SampleInspector::showUnreadable(int row, const QString& reason) {
+  if (!dataset_ || row != shownRow_) return;  // a row skipped while it decoded
+  openingNotice_->stop();
+  // Named, without boxes floating over nothing; training and evaluation leave it out too.
+  releaseInBackground(viewer_->image());
+  viewer_->setPlaceholder(
+      tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(imagePath(row)), reason));
+  viewer_->setImage(QImage());
+  viewer_->setBoxes({});
   line_->setText(dataset_->lines.value(row));
   line_->setCursorPosition(0);
-  if (picture.isNull()) {
-    // Named, without boxes floating over nothing; training and evaluation leave it out too.
-    viewer_->setPlaceholder(
-        tr("Cannot read %1: %2").arg(QDir::toNativeSeparators(path), reader.errorString()));
-    viewer_->setImage(QImage());
-    viewer_->setBoxes({});
-    return;
-  }
+}
+
+void SampleInspector::showPicture(int row, const QImage& picture, const QImage& drawable) {
+  if (!dataset_ || row != shownRow_) return;
+  openingNotice_->stop();
+  const data::Sample& sample = dataset_->samples[static_cast<size_t>(row)];
+  line_->setText(dataset_->lines.value(row));
+  line_->setCursorPosition(0);
   viewer_->setPlaceholder(choosePrompt());
-  viewer_->setImage(picture);
+  releaseInBackground(viewer_->image());  // a big photo is freed off this thread
+  viewer_->setImage(picture, drawable);
   LabeledBoxes boxes;
   for (const data::Box& b : sample.boxes) {
     QString name = dataset_->classNames.value(b.classId, QString::number(b.classId));

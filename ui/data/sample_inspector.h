@@ -1,6 +1,8 @@
 #pragma once
 // One image of a dataset looked at closely: the picture with its boxes (hover one to read
 // it), its annotation line, the dataset's statistics, and the problems found while reading.
+// Pictures decode on a pool thread (LatestImageDecoder): a dataset of big photos never
+// holds up the window, and arrowing through the browser decodes only where it stops.
 
 #include <QStringList>
 #include <QTabWidget>
@@ -10,6 +12,7 @@
 #include "ui/data/loaded_dataset.h"
 
 class QLabel;
+class QTimer;
 class QLineEdit;
 class QPlainTextEdit;
 
@@ -17,6 +20,7 @@ namespace yolo::ui {
 
 class BoxImageView;
 class DatasetStatsView;
+class LatestImageDecoder;
 
 class SampleInspector : public QTabWidget {
   Q_OBJECT
@@ -29,9 +33,14 @@ class SampleInspector : public QTabWidget {
   /// A dataset could not be read: its problems are listed, nothing else changes.
   void showProblems(const QStringList& issues);
 
-  /// Shows row `row` of the dataset with its boxes and line; out of range does nothing.
+  /// Shows row `row` of the dataset with its boxes and line once its picture is decoded;
+  /// until then the previous one stays, and after a moment "Opening NAME…" takes its place.
+  /// A picture that cannot be read is named where it would be. Out of range does nothing.
   void showSample(int row);
+  /// The row shown, or being opened.
   int shownRow() const { return shownRow_; }
+  /// Whether shownRow()'s picture is still decoding.
+  bool isOpening() const;
 
   BoxImageView* viewer() const { return viewer_; }
   DatasetStatsView* statistics() const { return stats_; }
@@ -42,7 +51,14 @@ class SampleInspector : public QTabWidget {
   QString problemsText() const;
 
  private:
+  QString imagePath(int row) const;
+  void showPicture(int row, const QImage& picture, const QImage& drawable);
+  void showUnreadable(int row, const QString& reason);
+  void showOpening();
+
   std::shared_ptr<const LoadedDataset> dataset_;
+  LatestImageDecoder* decoder_ = nullptr;
+  QTimer* openingNotice_ = nullptr;  ///< says "Opening…" when a decode takes long
   BoxImageView* viewer_ = nullptr;
   QLineEdit* line_ = nullptr;
   QLabel* hovered_ = nullptr;

@@ -11,7 +11,6 @@
 #include <QImageReader>
 #include <QMimeData>
 #include <QUrl>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "ui/common/box_image_view.h"
 #include "ui/common/release_in_background.h"
@@ -21,7 +20,11 @@ namespace yolo::ui {
 ImageList::ImageList(QWidget* parent) : QListWidget(parent) {
   setObjectName(QStringLiteral("detectImages"));
   setMaximumWidth(220);
-  connect(&decoder_, &QFutureWatcherBase::finished, this, &ImageList::onDecoded);
+  connect(&decoder_, &LatestImageDecoder::ready, this, &ImageList::keepDecoded);
+  connect(&decoder_, &LatestImageDecoder::failed, this,
+          [this](int index, const QString&, const QString& reason) {
+            if (index >= 0 && index < images_.size()) markUnreadable(index, reason);
+          });
 }
 
 namespace {
@@ -105,51 +108,25 @@ QImage ImageList::image(int index) {
   if (index < 0 || index >= images_.size()) return QImage();
   const Entry& entry = images_[index];
   if (!entry.image.isNull() || entry.path.isEmpty() || !entry.error.isEmpty()) {
-    if (wanted_ != decoding_) wanted_ = -1;  // shown from memory: a pending decode is moot
+    decoder_.dropWish();  // shown from memory: a pending decode is moot
     return entry.image;
   }
-  wanted_ = index;
-  if (decoding_ < 0) startDecoding(index);
+  decoder_.want(index, entry.path);
   return QImage();
 }
 
-void ImageList::startDecoding(int index) {
-  decoding_ = index;
-  decoder_.setFuture(QtConcurrent::run([path = images_[index].path] {
-    QImageReader reader(path);
-    reader.setAutoTransform(true);
-    // Qt refuses an image past its allocation limit from the header, before decoding.
-    Decoded decoded;
-    decoded.image = reader.read();
-    if (decoded.image.isNull()) decoded.error = reader.errorString();
-    decoded.drawable = BoxImageView::drawableCopy(decoded.image);
-    return decoded;
-  }));
-}
-
-void ImageList::onDecoded() {
-  const int index = std::exchange(decoding_, -1);
+void ImageList::keepDecoded(int index, const QImage& image, const QImage& drawable) {
   if (index < 0 || index >= images_.size()) return;
-  const Decoded decoded = decoder_.result();
-  if (!decoded.error.isEmpty()) {
-    markUnreadable(index, decoded.error);  // known now, whichever entry is wanted
-  } else if (index == wanted_) {
-    // Keep one file decoded: the one shown. Pasted pictures have no file to read again.
-    if (decoded_ >= 0 && decoded_ != index && decoded_ < images_.size() &&
-        !images_[decoded_].path.isEmpty()) {
-      releaseInBackground(std::exchange(images_[decoded_].image, QImage()));
-      releaseInBackground(std::exchange(images_[decoded_].drawable, QImage()));
-    }
-    decoded_ = index;
-    images_[index].image = decoded.image;
-    images_[index].drawable = decoded.drawable;
+  // Keep one file decoded: the one shown. Pasted pictures have no file to read again.
+  if (decoded_ >= 0 && decoded_ != index && decoded_ < images_.size() &&
+      !images_[decoded_].path.isEmpty()) {
+    releaseInBackground(std::exchange(images_[decoded_].image, QImage()));
+    releaseInBackground(std::exchange(images_[decoded_].drawable, QImage()));
   }
-  if (index == wanted_) {
-    wanted_ = -1;
-    if (decoded.error.isEmpty()) Q_EMIT imageReady(index);
-  } else if (wanted_ >= 0) {
-    startDecoding(wanted_);  // the one asked for while this one decoded
-  }
+  decoded_ = index;
+  images_[index].image = image;
+  images_[index].drawable = drawable;
+  Q_EMIT imageReady(index);
 }
 
 void ImageList::markUnreadable(int index, const QString& error) {

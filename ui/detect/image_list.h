@@ -5,12 +5,13 @@
 // folder of thousands of photos opens at once and takes the memory of one, and a photo of
 // hundreds of megapixels never holds up the window while it decodes.
 
-#include <QFutureWatcher>
 #include <QImage>
 #include <QListWidget>
 #include <QString>
 #include <QStringList>
 #include <QVector>
+
+#include "ui/common/latest_image_decoder.h"
 
 namespace yolo::ui {
 
@@ -41,7 +42,7 @@ class ImageList : public QListWidget {
   /// decoding thread; null when image(index) is.
   QImage drawable(int index) const;
   /// Whether image(index) has asked for a decode that has not finished.
-  bool isDecoding(int index) const { return index >= 0 && index == wanted_; }
+  bool isDecoding(int index) const { return index >= 0 && index == decoder_.wanted(); }
   QString name(int index) const;
   /// The file of entry `index`; empty for a pasted picture.
   QString path(int index) const;
@@ -60,19 +61,12 @@ class ImageList : public QListWidget {
     QImage drawable;  ///< BoxImageView::drawableCopy(image)
     QString error;    ///< why the file could not be decoded
   };
-  struct Decoded {
-    QImage image, drawable;
-    QString error;
-  };
   void addEntry(Entry entry, const QString& toolTip);
-  void startDecoding(int index);
-  void onDecoded();
+  void keepDecoded(int index, const QImage& image, const QImage& drawable);
   void markUnreadable(int index, const QString& error);
   QVector<Entry> images_;
-  int decoded_ = -1;   ///< the file entry whose image is kept
-  int decoding_ = -1;  ///< the file entry being decoded now
-  int wanted_ = -1;    ///< the file entry last asked for and not decoded yet
-  QFutureWatcher<Decoded> decoder_;
+  int decoded_ = -1;  ///< the file entry whose image is kept
+  LatestImageDecoder decoder_;
 };
 
 }  // namespace yolo::ui
