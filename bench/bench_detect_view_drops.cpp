@@ -12,7 +12,6 @@
 // a user steps through someone else's photos, until its picture is shown.
 
 #include <QApplication>
-#include <QBuffer>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -31,6 +30,7 @@
 
 #include "bench/lag_probe.h"
 #include "core/util/process_environment.h"
+#include "tests/ui/support/png_claiming.h"
 #include "ui/common/box_image_view.h"
 #include "ui/data/data_view.h"
 #include "ui/data/dataset_browser.h"
@@ -79,35 +79,6 @@ QByteArray fileBytes(const QString& path) {
   return file.readAll();
 }
 
-// PNG's chunk checksum (ISO 3309 CRC-32).
-quint32 crc32(const QByteArray& bytes) {
-  quint32 crc = 0xFFFFFFFFu;
-  for (const char byte : bytes) {
-    crc ^= static_cast<quint8>(byte);
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
-
-// A valid 8 x 8 PNG whose IHDR claims `side` x `side`.
-QByteArray pngClaiming(int side) {
-  QImage small(8, 8, QImage::Format_RGB32);
-  small.fill(Qt::white);
-  QByteArray bytes;
-  {
-    QBuffer buffer(&bytes);
-    buffer.open(QIODevice::WriteOnly);
-    small.save(&buffer, "PNG");
-  }
-  const char sideBytes[4] = {char(side >> 24), char(side >> 16), char(side >> 8), char(side)};
-  bytes.replace(16, 4, sideBytes, 4);
-  bytes.replace(20, 4, sideBytes, 4);
-  const quint32 crc = crc32(bytes.mid(12, 17));
-  const char crcBytes[4] = {char(crc >> 24), char(crc >> 16), char(crc >> 8), char(crc)};
-  bytes.replace(29, 4, crcBytes, 4);
-  return bytes;
-}
-
 // A photo-like JPEG: gradients and shapes, so it compresses and decodes like a real one.
 void writePhoto(const QString& path, int side) {
   QImage photo(side, side * 3 / 4, QImage::Format_RGB32);
@@ -150,7 +121,7 @@ int main(int argc, char** argv) {
     writePhoto(file("photo.jpg"), o.side);
     const QByteArray photo = fileBytes(file("photo.jpg"));
     writeBytes(file("truncated.jpg"), photo.left(photo.size() / 2));
-    writeBytes(file("huge-header.png"), pngClaiming(20000));
+    writeBytes(file("huge-header.png"), yolo::test::pngClaiming(20000));
     for (const char* copy : {"photo-2.jpg", "photo-3.jpg"}) writeBytes(file(copy), photo);
     writeBytes(file("photos.txt"),
                QStringLiteral("%1 100,100,900,700,0\n%2 50,60,400,300,1\n"

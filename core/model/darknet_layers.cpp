@@ -1,5 +1,7 @@
 #include "core/model/darknet_layers.h"
 
+#include <stdexcept>
+
 namespace yolo::model {
 
 namespace {
@@ -105,6 +107,36 @@ std::vector<DarknetLayer> darknetLayers(const std::string& architecture, int out
     }
   }
   return l;
+}
+
+std::vector<DarknetLayerOutput> darknetLayerOutputs(const std::vector<DarknetLayer>& layers) {
+  std::vector<DarknetLayerOutput> outputs;
+  outputs.reserve(layers.size());
+  DarknetLayerOutput current{3, 3, 1};
+  for (int i = 0; i < static_cast<int>(layers.size()); ++i) {
+    const DarknetLayer& l = layers[i];
+    current.inChannels = current.channels;
+    if (l.type == "convolutional") {
+      current.channels = l.filters;
+      current.stride *= l.stride;
+    } else if (l.type == "maxpool") {
+      current.stride *= l.stride;
+    } else if (l.type == "upsample") {
+      current.stride /= l.stride;
+    } else if (l.type == "route") {
+      const auto input = [&](int ref) -> const DarknetLayerOutput& {
+        const int at = ref < 0 ? i + ref : ref;
+        if (at < 0 || at >= i) throw std::out_of_range("route to a layer that is not before it");
+        return outputs[static_cast<std::size_t>(at)];
+      };
+      current.channels = 0;
+      for (int ref : l.layers) current.channels += input(ref).channels;
+      current.inChannels = current.channels;
+      current.stride = input(l.layers.at(0)).stride;
+    }
+    outputs.push_back(current);
+  }
+  return outputs;
 }
 
 std::string joinInts(const std::vector<int>& values) {

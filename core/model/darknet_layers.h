@@ -26,6 +26,19 @@ struct DarknetLayer {
 /// largest stride first). Empty for an unknown architecture.
 std::vector<DarknetLayer> darknetLayers(const std::string& architecture, int outFilters);
 
+/// What a layer of a list takes in and puts out, for a 3-channel input image.
+struct DarknetLayerOutput {
+  int inChannels = 0;  ///< of the layer's input (a conv's weights are out x in x k x k)
+  int channels = 0;    ///< of its output
+  int stride = 1;      ///< input-image pixels per output cell
+};
+
+/// Each layer's channels and stride, walking `layers` in order: convs, max pools and
+/// upsamples change them; a route sums its inputs' channels and takes its first input's
+/// stride; shortcuts and [yolo] pass them on. Throws std::out_of_range for a route to a
+/// layer that is not before it.
+std::vector<DarknetLayerOutput> darknetLayerOutputs(const std::vector<DarknetLayer>& layers);
+
 /// A list as cfg files write it: "1,2,3".
 std::string joinInts(const std::vector<int>& values);
 

@@ -110,26 +110,19 @@ std::string DarknetConvShape::describe(int index) const {
 std::vector<DarknetConvShape> darknetConvShapes(const std::string& architecture, int numClasses) {
   const std::vector<DarknetLayer> layers =
       darknetLayers(architecture, kAnchorsPerScale * (5 + numClasses));
-  std::vector<int> channels;  // of each layer's output
+  const std::vector<DarknetLayerOutput> outputs = darknetLayerOutputs(layers);
   std::vector<DarknetConvShape> convs;
-  int c = 3;
-  for (int i = 0; i < static_cast<int>(layers.size()); ++i) {
+  for (std::size_t i = 0; i < layers.size(); ++i) {
     const DarknetLayer& l = layers[i];
-    if (l.type == "convolutional") {
-      DarknetConvShape shape;
-      shape.out = l.filters;
-      shape.in = c;
-      shape.k = l.size;
-      shape.stride = l.stride;
-      shape.bn = l.bn;
-      shape.leaky = l.activation == "leaky";
-      convs.push_back(shape);
-      c = l.filters;
-    } else if (l.type == "route") {
-      c = 0;
-      for (int ref : l.layers) c += channels.at(ref < 0 ? i + ref : ref);
-    }
-    channels.push_back(c);
+    if (l.type != "convolutional") continue;
+    DarknetConvShape shape;
+    shape.out = l.filters;
+    shape.in = outputs[i].inChannels;
+    shape.k = l.size;
+    shape.stride = l.stride;
+    shape.bn = l.bn;
+    shape.leaky = l.activation == "leaky";
+    convs.push_back(shape);
   }
   return convs;
 }

@@ -112,8 +112,8 @@ struct Trainer::Impl {
 
     setComputeThreads(config.threads);
     device = computeDevice(config.device);
-    run::resolvePrecision(config.precision,
-                          device.is_cpu());  // refuses bf16 on CUDA before any work
+    // Refuses bf16 on CUDA before any work.
+    const std::string precision = run::resolvePrecision(config.precision, device.is_cpu());
 
     const data::AugmentSwitches& augment = config.augment;
     if (config.dataset.empty()) {
@@ -139,7 +139,7 @@ struct Trainer::Impl {
     // Before the model is built: on the CPU a run larger than memory is not refused by an
     // allocation but killed by the kernel minutes in, without a word.
     if (device.is_cpu()) {
-      const int bytesPerValue = run::resolvePrecision(config.precision, true) == "bf16" ? 2 : 4;
+      const int bytesPerValue = precision == "bf16" ? 2 : 4;
       refuseRunLargerThanMemory(config.model, config.batchSize, config.dataWorkers, bytesPerValue,
                                 availableMemoryBytes());
     }

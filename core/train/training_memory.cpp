@@ -28,34 +28,21 @@ struct KeptValues {
 KeptValues keptValues(const model::ModelSpec& spec) {
   const std::vector<model::DarknetLayer> layers =
       model::darknetLayers(spec.architecture, 3 * (5 + spec.numClasses));
-  std::vector<int> channels, strides;  // of each layer's output
+  const std::vector<model::DarknetLayerOutput> outputs = model::darknetLayerOutputs(layers);
   KeptValues kept;
-  int c = 3, stride = 1;
-  const auto at = [&](int i, int ref) { return ref < 0 ? i + ref : ref; };
-  for (int i = 0; i < static_cast<int>(layers.size()); ++i) {
+  for (std::size_t i = 0; i < layers.size(); ++i) {
     const model::DarknetLayer& l = layers[i];
+    const model::DarknetLayerOutput& out = outputs[i];
     int copies = 1;  // tensors of this layer's output size kept for the backward pass
     if (l.type == "convolutional") {
-      kept.parameters += static_cast<int64_t>(l.filters) * c * l.size * l.size +
+      kept.parameters += static_cast<int64_t>(l.filters) * out.inChannels * l.size * l.size +
                          (l.bn ? 4 : 1) * static_cast<int64_t>(l.filters);
-      c = l.filters;
-      stride *= l.stride;
       copies = l.bn || l.activation != "linear" ? 2 : 1;  // before and after the activation
-    } else if (l.type == "route") {
-      c = 0;
-      for (int ref : l.layers) c += channels.at(at(i, ref));
-      stride = strides.at(at(i, l.layers.front()));
-    } else if (l.type == "upsample") {
-      stride /= l.stride;
-    } else if (l.type == "maxpool") {
-      stride *= l.stride;
     } else if (l.type == "yolo") {
       copies = 0;  // the loss reads the output conv's values
     }
-    channels.push_back(c);
-    strides.push_back(stride);
-    const int64_t side = spec.inputSize / stride;
-    kept.perImage += copies * static_cast<int64_t>(c) * side * side;
+    const int64_t side = spec.inputSize / out.stride;
+    kept.perImage += copies * static_cast<int64_t>(out.channels) * side * side;
   }
   return kept;
 }

@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/model/darknet_io.h"
+#include "core/model/darknet_layers.h"
 #include "core/model/yolo_net.h"
 #include "core/run/checkpoint.h"
 #include "core/train/backbone_freeze.h"
@@ -160,6 +161,18 @@ TEST_F(DarknetIo, TheTorchFreeReaderSeesTheNetworksConvs) {
         EXPECT_EQ(shapes[i].bn, o.batch_norm());
         EXPECT_EQ(shapes[i].leaky, o.leaky());
       }
+      // Each [yolo] layer sees its head at the net's stride for that scale.
+      const std::vector<DarknetLayer> layers = darknetLayers(arch, 3 * (5 + classes));
+      const std::vector<DarknetLayerOutput> outputs = darknetLayerOutputs(layers);
+      int heads = 0;
+      for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (layers[i].type != "yolo") continue;
+        ++heads;
+        const auto scale = static_cast<std::size_t>(layers[i].mask.at(0) / 3);
+        EXPECT_EQ(outputs[i].stride, net->strides().at(scale)) << arch << " layer " << i;
+        EXPECT_EQ(outputs[i].channels, 3 * (5 + classes)) << arch << " layer " << i;
+      }
+      EXPECT_EQ(heads, static_cast<int>(net->strides().size())) << arch;
     }
   }
 }

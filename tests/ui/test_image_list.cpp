@@ -13,21 +13,12 @@
 #include <QUrl>
 #include <QtTest>
 
+#include "tests/ui/support/png_claiming.h"
 #include "ui/detect/image_list.h"
 
 using yolo::ui::ImageList;
 
 namespace {
-
-// PNG's chunk checksum (ISO 3309 CRC-32).
-quint32 crc32(const QByteArray& bytes) {
-  quint32 crc = 0xFFFFFFFFu;
-  for (const char byte : bytes) {
-    crc ^= static_cast<quint8>(byte);
-    for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-  }
-  return ~crc;
-}
 
 // The image at `index` as the Detect view gets it: asked for, then awaited until its decode
 // has ended (null when the file is unreadable).
@@ -119,21 +110,10 @@ class TestImageList : public QObject {
     // with the workbench's limit (app/gui/main.cpp) as with Qt's default.
     QImageReader::setAllocationLimit(1024);
     QTemporaryDir dir;
-    QImage small(8, 8, QImage::Format_RGB32);
-    small.fill(Qt::white);
     const QString path = dir.filePath(QStringLiteral("huge.png"));
-    QVERIFY(small.save(path));
     QFile file(path);
-    QVERIFY(file.open(QIODevice::ReadWrite));
-    QByteArray bytes = file.readAll();
-    const char side[4] = {0, 0, 0x4e, 0x20};  // 20000, big endian, in IHDR
-    bytes.replace(16, 4, side, 4);
-    bytes.replace(20, 4, side, 4);
-    const quint32 crc = crc32(bytes.mid(12, 17));  // IHDR's type and data
-    const char crcBytes[4] = {char(crc >> 24), char(crc >> 16), char(crc >> 8), char(crc)};
-    bytes.replace(29, 4, crcBytes, 4);  // a valid header: the decoder must refuse the size
-    file.seek(0);
-    file.write(bytes);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(yolo::test::pngClaiming(20000));  // a valid header: the decoder must refuse the size
     file.close();
 
     ImageList list;
