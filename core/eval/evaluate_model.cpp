@@ -31,8 +31,8 @@ EvaluationReport evaluateOnSamples(infer::Detector& detector,
   options.scoreThreshold = scoreThreshold;
   options.iouThreshold = iouThreshold;
 
-  std::vector<std::vector<GroundTruthBox>> groundTruth;
-  std::vector<std::vector<Detection>> detections;
+  std::vector<std::vector<GroundTruthBox>>& groundTruth = report.groundTruth;
+  std::vector<std::vector<Detection>>& detections = report.detections;
   std::vector<std::string> unreadable;
   const auto start = std::chrono::steady_clock::now();
   const int total = static_cast<int>(samples.size());
@@ -49,6 +49,7 @@ EvaluationReport evaluateOnSamples(infer::Detector& detector,
     if (!image.empty()) {
       detections.push_back(detector.detect(image, options));
       groundTruth.push_back(sample.boxes);
+      report.imagePaths.push_back(sample.image);
     }
     if (progress && !progress(done, total)) {
       report.cancelled = done < total;

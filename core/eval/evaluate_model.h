@@ -24,6 +24,12 @@ struct EvaluationReport {
   double imagesPerSecond = 0;
   bool cancelled = false;               ///< the progress callback asked to stop
   std::vector<data::LoadIssue> issues;  ///< annotation lines skipped (see readAnnotationFile)
+  /// The images evaluated, their boxes and the detections kept, in order: what
+  /// analyseErrors() (core/eval/error_analysis.h) judges, at any threshold, without the
+  /// network again.
+  std::vector<std::filesystem::path> imagePaths;
+  std::vector<std::vector<data::Box>> groundTruth;
+  std::vector<std::vector<infer::Detection>> detections;
 };
 
 /// Runs `detector` on every image of `annotationFile` and scores the detections against its

@@ -5,12 +5,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/eval/voc_match.h"
+
 namespace yolo::eval {
 
 namespace {
 
-constexpr double kVocMinOverlap = 0.5;  // the tutorial's MINOVERLAP (PASCAL VOC)
-constexpr int kCocoThresholds = 10;     // IoU 0.50, 0.55, ..., 0.95
+constexpr int kCocoThresholds = 10;  // IoU 0.50, 0.55, ..., 0.95
 
 /// A detection of the class being evaluated, in evaluation order.
 struct Ref {
@@ -20,16 +21,6 @@ struct Ref {
 };
 
 using Kind = data::Box::Kind;
-
-/// The share of the detection's area inside a crowd region: COCO's overlap for crowd
-/// (its iou() with iscrowd set divides by the detection's area, not the union).
-double coverage(const Detection& d, const GroundTruthBox& region) {
-  const double iw = static_cast<double>(std::min(d.x2, region.x2)) - std::max(d.x1, region.x1);
-  const double ih = static_cast<double>(std::min(d.y2, region.y2)) - std::max(d.y1, region.y1);
-  const double area = (static_cast<double>(d.x2) - d.x1) * (static_cast<double>(d.y2) - d.y1);
-  if (iw <= 0 || ih <= 0 || area <= 0) return 0;
-  return iw * ih / area;
-}
 
 void checkClass(int classId, int numClasses, size_t image, const char* what) {
   if (classId < 0 || classId >= numClasses)
@@ -177,21 +168,10 @@ EvaluationResult evaluate(const std::vector<std::vector<GroundTruthBox>>& ground
     for (const Ref& r : dets) {
       const Detection& d = detectionOf(r);
       const auto& candidates = gt[static_cast<size_t>(r.image)];
-      double ovmax = -1;
-      int match = -1;
-      bool inCrowd = false;
-      for (size_t g = 0; g < candidates.size(); ++g) {
-        const GroundTruthBox& b = truthOf(r, candidates[g]);
-        if (b.kind == Kind::crowd) {
-          inCrowd = inCrowd || coverage(d, b) >= kVocMinOverlap;
-          continue;
-        }
-        const double ov = iouVoc(d.x1, d.y1, d.x2, d.y2, b.x1, b.y1, b.x2, b.y2);
-        if (ov > 0 && ov > ovmax) {
-          ovmax = ov;
-          match = static_cast<int>(g);
-        }
-      }
+      const VocMatch best = bestVocMatch(d, groundTruth[static_cast<size_t>(r.image)], candidates);
+      const double ovmax = best.overlap;
+      const bool inCrowd = best.inCrowd;
+      const int match = best.candidate;
       bool isTp = false, ignored = false;
       if (match >= 0 && ovmax >= kVocMinOverlap) {
         char& flag = used[static_cast<size_t>(r.image)][static_cast<size_t>(match)];
