@@ -12,11 +12,10 @@
 #include "app/cli/cli_description.h"
 #include "app/cli/commands.h"
 #include "app/cli/progress_line.h"
-#include "core/data/dataset_source.h"
 #include "core/eval/error_analysis.h"
 #include "core/eval/evaluate_model.h"
+#include "core/eval/evaluation_set.h"
 #include "core/infer/detector.h"
-#include "core/run/checkpoint.h"
 
 namespace yolo::cli {
 namespace fs = std::filesystem;
@@ -218,22 +217,6 @@ nlohmann::json reportJson(const eval::EvaluationReport& r, const eval::ErrorAnal
           {"errors", errorsJson(r, errors, classNamesOf(r.result), o)}};
 }
 
-// The validation images of `data` (any dataset format) as the model's run split them: a
-// dataset without a validation split is split with the run's share and seed, so `eval`
-// scores the very images training held out. Warns when the class names differ.
-data::DatasetSplits validationOf(const fs::path& data, const infer::Detector& detector) {
-  data::ValidationSplitRule rule;
-  const run::RunConfig trained = run::readCheckpointHeader(detector.checkpointPath()).config;
-  rule.share = trained.validationShare;
-  rule.seed = trained.seed;
-  data::DatasetSplits d = data::openDatasetSplits(data, rule);
-  std::cerr << d.summary() << "\nevaluating on the validation split\n";
-  if (d.classNames != detector.classNames())
-    std::cerr << "yolo-cli: warning: the dataset's class names differ from the model's; class "
-                 "ids are compared as they are\n";
-  return d;
-}
-
 void runEval(const EvalCliOptions& o) {
   const fs::path data = o.data;
   auto detector = infer::Detector::load(o.model, o.device, o.threads);
@@ -245,19 +228,14 @@ void runEval(const EvalCliOptions& o) {
     return true;
   };
   const float score = static_cast<float>(o.score), iou = static_cast<float>(o.iou);
-  // An annotation file is evaluated whole; any other dataset on its validation split.
-  eval::EvaluationReport report;
-  if (fs::is_regular_file(data) && data::detectDatasetFormat(data) == "tutorial") {
-    report = eval::evaluateOnAnnotationFile(*detector, data, score, iou, showProgress);
-  } else {
-    data::DatasetSplits d = validationOf(data, *detector);
-    if (d.validation.empty())
-      throw std::runtime_error(data.string() +
-                               ": no validation images (the dataset has no validation split and "
-                               "the model's run held none out: validation_share 0)");
-    report = eval::evaluateOnSamples(*detector, d.validation, score, iou, showProgress);
-    report.issues.insert(report.issues.begin(), d.issues.begin(), d.issues.end());
-  }
+  eval::EvaluationSet set = eval::openEvaluationSet(data, *detector);
+  std::cerr << set.description << "\n";
+  if (set.classNamesDiffer)
+    std::cerr << "yolo-cli: warning: the dataset's class names differ from the model's; class "
+                 "ids are compared as they are\n";
+  eval::EvaluationReport report =
+      eval::evaluateOnSamples(*detector, set.samples, score, iou, showProgress);
+  report.issues = std::move(set.issues);
   progress.finish();
   for (const auto& issue : report.issues)
     std::cerr << "yolo-cli: warning: skipped " << data::toString(issue) << "\n";
