@@ -32,6 +32,17 @@ if(YOLO_SANITIZE)
   target_link_options(yolo_options INTERFACE -fsanitize=address,undefined)
 endif()
 
+option(YOLO_SANITIZE_THREAD "Build with the thread sanitizer (the tsan preset)" OFF)
+if(YOLO_SANITIZE_THREAD)
+  if(YOLO_SANITIZE)
+    message(FATAL_ERROR "YOLO_SANITIZE and YOLO_SANITIZE_THREAD cannot be combined")
+  endif()
+  # Hidden inline functions for the same reason as above.
+  target_compile_options(yolo_options INTERFACE
+    -fsanitize=thread -fno-omit-frame-pointer -fvisibility-inlines-hidden)
+  target_link_options(yolo_options INTERFACE -fsanitize=thread)
+endif()
+
 add_library(yolo_warnings INTERFACE)
 if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
   target_compile_options(yolo_warnings INTERFACE

@@ -19,6 +19,7 @@
 #include "core/version.h"
 #include "ui/data/data_view.h"
 #include "ui/detect/detect_view.h"
+#include "ui/eval/evaluation_view.h"
 #include "ui/train/run_config_form.h"
 #include "ui/train/train_view.h"
 
@@ -33,12 +34,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   data_ = new DataView(views_);
   train_ = new TrainView(views_);
   detect_ = new DetectView(views_);
+  evaluate_ = new EvaluationView(views_);
   views_->addTab(data_, tr("&Data"));
   views_->addTab(train_, tr("&Train"));
   views_->addTab(detect_, tr("D&etect"));
+  views_->addTab(evaluate_, tr("E&valuate"));
   views_->setTabToolTip(kData, tr("Make or open a dataset, browse it (Ctrl+1)"));
   views_->setTabToolTip(kTrain, tr("Train a detector and watch it learn (Ctrl+2)"));
   views_->setTabToolTip(kDetect, tr("Detect digits in images (Ctrl+3)"));
+  views_->setTabToolTip(kEvaluate,
+                        tr("Score a model on a dataset and see what it gets wrong (Ctrl+4)"));
   setCentralWidget(views_);
 
   running_ = new QLabel(tr("Idle"), this);
@@ -49,6 +54,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   auto showMessage = [this](const QString& text) { statusBar()->showMessage(text, 8000); };
   connect(data_, &DataView::statusMessage, this, showMessage);
   connect(detect_, &DetectView::statusMessage, this, showMessage);
+  connect(evaluate_, &EvaluationView::statusMessage, this, showMessage);
   connect(train_, &TrainView::statusMessage, this, [this, showMessage](const QString& text) {
     showMessage(text);
     running_->setText(train_->session()->isActive() ? text : tr("Idle"));
@@ -65,6 +71,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                             .arg(architecture, anchors));
           });
   connect(train_, &TrainView::currentRunDirChanged, detect_, &DetectView::setCurrentRunDir);
+  connect(train_, &TrainView::currentRunDirChanged, evaluate_, &EvaluationView::offerModel);
+  connect(data_, &DataView::datasetFolderReady, evaluate_, &EvaluationView::offerData);
   connect(train_, &TrainView::runEnded, this, [this] {
     running_->setText(tr("Idle"));
     if (closeWhenStopped_) QTimer::singleShot(0, this, &QWidget::close);
@@ -131,8 +139,8 @@ void MainWindow::buildMenus() {
   quit->setMenuRole(QAction::QuitRole);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
-  const QString names[] = {tr("&Data"), tr("&Train"), tr("D&etect")};
-  for (int i = 0; i < 3; ++i) {
+  const QString names[] = {tr("&Data"), tr("&Train"), tr("D&etect"), tr("E&valuate")};
+  for (int i = 0; i < 4; ++i) {
     QAction* a = view->addAction(names[i], this, [this, i] { showView(static_cast<View>(i)); });
     a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
   }
@@ -253,6 +261,8 @@ void MainWindow::readSettings() {
   train_->restoreSettings(s);
   detect_->restoreSettings(s);
   detect_->setCurrentRunDir(train_->currentRunDir());
+  evaluate_->restoreSettings(s);
+  evaluate_->offerModel(train_->currentRunDir());
   settingsRestored_ = true;
 }
 
@@ -267,6 +277,7 @@ void MainWindow::writeSettings() const {
   data_->saveSettings(s);
   train_->saveSettings(s);
   detect_->saveSettings(s);
+  evaluate_->saveSettings(s);
 }
 
 }  // namespace yolo::ui

@@ -15,13 +15,14 @@ namespace yolo::ui {
 
 class DataView;
 class DetectView;
+class EvaluationView;
 class TrainView;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  enum View { kData = 0, kTrain = 1, kDetect = 2 };
+  enum View { kData = 0, kTrain = 1, kDetect = 2, kEvaluate = 3 };
 
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -30,6 +31,7 @@ class MainWindow : public QMainWindow {
   DataView* dataView() const { return data_; }
   TrainView* trainView() const { return train_; }
   DetectView* detectView() const { return detect_; }
+  EvaluationView* evaluationView() const { return evaluate_; }
   void showView(View view);
 
   /// Local image files among `mime`'s URLs (what a drop would open).
@@ -53,6 +55,7 @@ class MainWindow : public QMainWindow {
   DataView* data_ = nullptr;
   TrainView* train_ = nullptr;
   DetectView* detect_ = nullptr;
+  EvaluationView* evaluate_ = nullptr;
   QLabel* running_ = nullptr;
   bool closeWhenStopped_ = false;
   bool settingsRestored_ = false;    ///< readSettings() done: writeSettings() may write

@@ -36,8 +36,9 @@ GuiOptions parseArguments(const QCoreApplication& app) {
                                QStringLiteral("Image files to open in the Detect view."),
                                QStringLiteral("[images...]"));
   const QCommandLineOption view(QStringLiteral("view"),
-                                QStringLiteral("View to show first: data, train, detect or draw\n"
-                                               "(the Detect view's drawing pad)."),
+                                QStringLiteral("View to show first: data, train, detect, evaluate\n"
+                                               "(evaluates --model on --dataset) or draw (the\n"
+                                               "Detect view's drawing pad)."),
                                 QStringLiteral("name"));
   const QCommandLineOption run(QStringLiteral("run"),
                                QStringLiteral("Run folder whose curves to show (and follow)."),

@@ -18,6 +18,7 @@
 #include "core/util/process_environment.h"
 #include "ui/data/data_view.h"
 #include "ui/detect/detect_view.h"
+#include "ui/eval/evaluation_view.h"
 #include "ui/main_window.h"
 #include "ui/train/train_view.h"
 
@@ -54,8 +55,15 @@ int main(int argc, char** argv) {
   if (!options.runDir.isEmpty()) window.trainView()->openRunFolder(options.runDir);
   if (!options.model.isEmpty()) window.detectView()->loadModel(options.model);
   if (!options.images.isEmpty()) window.detectView()->openImages(options.images);
-  const QStringList views{QStringLiteral("data"), QStringLiteral("train"),
-                          QStringLiteral("detect")};
+  const QStringList views{QStringLiteral("data"), QStringLiteral("train"), QStringLiteral("detect"),
+                          QStringLiteral("evaluate")};
+  if (options.view == QStringLiteral("evaluate")) {
+    // The model and the dataset given are the ones evaluated, at once.
+    yolo::ui::EvaluationView* evaluation = window.evaluationView();
+    if (!options.model.isEmpty()) evaluation->setModel(options.model);
+    if (!options.dataset.isEmpty()) evaluation->setData(options.dataset);
+    if (!options.model.isEmpty() && !options.dataset.isEmpty()) evaluation->evaluate();
+  }
   if (views.contains(options.view)) {
     window.showView(static_cast<yolo::ui::MainWindow::View>(views.indexOf(options.view)));
   } else if (options.view == QStringLiteral("draw")) {
@@ -77,7 +85,8 @@ int main(int argc, char** argv) {
         [&window, started, path = options.screenshot,
          earliest = options.screenshotWaitSeconds * qint64{1000}] {
           const bool settled = window.detectView()->settled() && !window.dataView()->isBusy() &&
-                               !window.dataView()->isOpening();
+                               !window.dataView()->isOpening() &&
+                               !window.evaluationView()->isRunning();
           const qint64 latest = std::max<qint64>(120000, earliest);
           if (started->elapsed() < earliest || (!settled && started->elapsed() < latest)) return;
           window.grab().save(path);

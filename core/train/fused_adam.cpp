@@ -48,8 +48,11 @@ struct AdamCoefficients {
 #else
 #define YOLO_NO_MATH_ERRNO
 #endif
-// target_clones needs the loader's ifunc support (glibc); clang builds the plain loop.
-#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__)
+// target_clones needs the loader's ifunc support (glibc); clang builds the plain loop. So does
+// a ThreadSanitizer build: the loader runs the clones' resolver before the sanitizer's runtime
+// is up, and the resolver's instrumented entry crashes the program before main().
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_THREAD__)
 #define YOLO_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
 #else
 #define YOLO_AVX2_CLONE

@@ -18,7 +18,7 @@ regex="${1:-}"
 
 programs=(test_trainer test_generator test_folder_lock ui_test_training_worker
           ui_test_detection_scheduler ui_test_metrics_follower ui_test_latest_image_decoder
-          ui_test_image_list ui_test_detect_view ui_test_data_view)
+          ui_test_image_list ui_test_detect_view ui_test_data_view ui_test_evaluation_view)
 [[ -f build/tsan/build.ninja ]] || cmake --preset tsan >/dev/null
 cmake --build build/tsan --target "${programs[@]}" >/dev/null
 

@@ -1,6 +1,7 @@
 // DatasetOpener: reads a dataset in the background, says why when it cannot, and a second
 // choice replaces the first without the GUI thread waiting for it.
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
@@ -36,6 +37,24 @@ class TestDatasetOpener : public QObject {
     QCOMPARE(d->splits.count(QStringLiteral("test")), 3);
     QVERIFY(opener.infoText().contains(QStringLiteral("8 images, 2 classes")));
     QVERIFY(!opener.isOpening());
+  }
+
+  // A folder named relative to the working folder (`yolo-workbench --dataset data/mine`):
+  // every image is found where it is, not under the folder's name a second time.
+  void aRelativeFolderFindsItsImages() {
+    QTemporaryDir dir;
+    const auto written = yolo::test::writeSquaresDataset(dir.filePath(QStringLiteral("d")), 3, 2);
+    const QString before = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(dir.path()));
+    const LoadedDataset d = yolo::ui::loadDataset(QStringLiteral("d"));
+    QVERIFY(QDir::setCurrent(before));
+    QCOMPARE(d.size(), 5);
+    for (const auto& sample : d.samples) {
+      const QString image = QString::fromStdString(sample.image.string());
+      QVERIFY2(QFile::exists(QDir(dir.path()).filePath(image)), qPrintable(image));
+    }
+    QVERIFY2(d.lines.value(0).startsWith(QStringLiteral("train/000001.png")),
+             qPrintable(d.lines.value(0)));
   }
 
   void aMissingPathFailsNamingIt() {

@@ -27,6 +27,7 @@
 #include "ui/data/data_view.h"
 #include "ui/detect/detect_view.h"
 #include "ui/detect/detection_worker.h"
+#include "ui/eval/evaluation_view.h"
 #include "ui/main_window.h"
 #include "ui/train/run_config_form.h"
 #include "ui/train/train_view.h"
@@ -73,9 +74,11 @@ class TestMainWindow : public QObject {
     QSettings().clear();
   }
 
-  void hasThreeViewsAndMenus() {
+  void hasFourViewsAndMenus() {
     MainWindow window;
-    QCOMPARE(window.views()->count(), 3);
+    QCOMPARE(window.views()->count(), 4);
+    QCOMPARE(window.views()->widget(MainWindow::kEvaluate),
+             static_cast<QWidget*>(window.evaluationView()));
     QStringList menus;
     for (QAction* a : window.menuBar()->actions()) menus << a->text().remove(QLatin1Char('&'));
     QVERIFY(menus.contains(QStringLiteral("File")));
@@ -86,7 +89,7 @@ class TestMainWindow : public QObject {
 
   void viewsSwitchFromShortcuts() {
     MainWindow window;
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < 4; ++i) {
       QAction* action =
           actionWithShortcut(&window, QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + i)));
       QVERIFY(action);
@@ -238,6 +241,7 @@ class TestMainWindow : public QObject {
     }
     MainWindow again;
     QCOMPARE(again.trainView()->form()->dataFolder(), data);
+    QCOMPARE(again.evaluationView()->data(), data);  // offered by the Data view, and kept
     again.show();
     QVERIFY2(!again.detectView()->modelReady(), "loaded when the Detect view shows");
     again.showView(MainWindow::kDetect);

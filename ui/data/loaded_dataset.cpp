@@ -37,12 +37,12 @@ void addAnnotationFile(LoadedDataset& out, const fs::path& file, const QString& 
   options.checkImagesExist = true;
   const data::AnnotationLoadResult result = data::readAnnotationFile(file, options);
   for (const auto& issue : result.issues) out.issues << str(data::toString(issue));
+  // The reader has resolved each image against the file's folder already.
   const fs::path base = file.parent_path();
-  for (data::Sample sample : result.samples) {
-    if (sample.image.is_relative()) sample.image = base / sample.image;
+  for (const data::Sample& sample : result.samples) {
     out.lines << lineOf(sample, base);
     out.splits << split;
-    out.samples.push_back(std::move(sample));
+    out.samples.push_back(sample);
   }
 }
 

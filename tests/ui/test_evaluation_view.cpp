@@ -1,0 +1,98 @@
+// EvaluationView: a model scored on a dataset on a pool thread, the per-class table, the
+// confusion matrix and the error counts as the core computes them, re-judged at other
+// thresholds without the network, a cell's cases listed, and a failure named.
+
+#include <QLabel>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/eval/error_analysis.h"
+#include "core/eval/evaluate_model.h"
+#include "core/infer/detector.h"
+#include "tests/ui/support/certain_checkpoint.h"
+#include "tests/ui/support/squares_dataset.h"
+#include "ui/eval/confusion_table.h"
+#include "ui/eval/evaluation_view.h"
+
+using yolo::ui::EvaluationView;
+
+class TestEvaluationView : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void scoresAModelAndJudgesItsErrorsAsTheCoreDoes() {
+    QTemporaryDir dir;
+    const auto written = yolo::test::writeSquaresDataset(dir.filePath(QStringLiteral("d")), 0, 4);
+    const auto checkpoint = yolo::test::writeCertainCheckpoint(dir.path().toStdString());
+    const QString data = written.folder + QStringLiteral("/test.txt");
+
+    EvaluationView view;
+    view.setModel(QString::fromStdString(checkpoint.string()));
+    view.setData(data);
+    view.evaluate();
+    QVERIFY(view.isRunning());  // on a pool thread: the call returned at once
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isRunning(), 120000);
+    QVERIFY2(view.evaluation() != nullptr, qPrintable(view.summary()->text()));
+
+    // The same evaluation through the core.
+    auto detector = yolo::infer::Detector::load(checkpoint, "cpu", 2);
+    const auto report = yolo::eval::evaluateOnSamples(
+        *detector, samplesOf(view.evaluation()->report), 0.05f, 0.45f);
+    QCOMPARE(view.evaluation()->report.images, 4);
+    QVERIFY2(view.summary()->text().contains(
+                 QStringLiteral("mAP@0.5 %1").arg(report.result.map50, 0, 'f', 4)),
+             qPrintable(view.summary()->text()));
+    QCOMPARE(view.perClass()->rowCount(), 2);  // square and bar: objects of both
+
+    const auto errors = yolo::eval::analyseErrors(report.groundTruth, report.detections, 2);
+    QCOMPARE(view.errors().counts.truePositives, errors.counts.truePositives);
+    QCOMPARE(view.errors().counts.falsePositives(), errors.counts.falsePositives());
+    QVERIFY(errors.counts.falsePositives() > 0);  // the certain model boxes every cell
+    for (int t = 0; t <= 2; ++t)
+      for (int p = 0; p <= 2; ++p)
+        QCOMPARE(view.confusion()->countAt(t, p), errors.confusion.at(t, p));
+
+    // Above every score the model gives (0.9 at most): nothing judged, every object missed,
+    // decided again from the kept detections.
+    view.setErrorThresholds(0.95, 0.5);
+    QCOMPARE(view.errors().counts.missed, 6);  // 4 squares, 2 bars
+    QCOMPARE(view.confusion()->countAt(0, 2), 4);
+    QCOMPARE(view.confusion()->countAt(1, 2), 2);
+    QVERIFY(view.errorCounts()->text().contains(QStringLiteral("6 missed (of 6)")));
+
+    Q_EMIT view.confusion()->cellChosen(1, 2);  // bars (the model calls class 1 "one") not found
+    QCOMPARE(view.cases()->count(), 2);
+    QVERIFY2(view.cases()->item(0)->text().contains(QStringLiteral("one at")) &&
+                 view.cases()->item(0)->text().contains(QStringLiteral("not found")),
+             qPrintable(view.cases()->item(0)->text()));
+  }
+
+  void aModelThatCannotBeReadIsNamed() {
+    QTemporaryDir dir;
+    const auto written = yolo::test::writeSquaresDataset(dir.filePath(QStringLiteral("d")), 0, 2);
+    EvaluationView view;
+    view.setModel(dir.filePath(QStringLiteral("no-such-run")));
+    view.setData(written.folder + QStringLiteral("/test.txt"));
+    view.evaluate();
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isRunning(), 60000);
+    QVERIFY(view.evaluation() == nullptr);
+    QVERIFY2(view.summary()->text().startsWith(QStringLiteral("Evaluation failed")) &&
+                 view.summary()->text().contains(QStringLiteral("no-such-run")),
+             qPrintable(view.summary()->text()));
+  }
+
+ private:
+  // The samples the view evaluated, back from its report (paths and boxes).
+  static std::vector<yolo::data::Sample> samplesOf(const yolo::eval::EvaluationReport& r) {
+    std::vector<yolo::data::Sample> samples;
+    for (size_t i = 0; i < r.imagePaths.size(); ++i)
+      samples.push_back({r.imagePaths[i], r.groundTruth[i]});
+    return samples;
+  }
+};
+
+QTEST_MAIN(TestEvaluationView)
+#include "test_evaluation_view.moc"

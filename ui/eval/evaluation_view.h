@@ -1,0 +1,87 @@
+#pragma once
+// The Evaluate view: a model scored on a dataset, as `yolo-cli eval` scores it (mAP@0.5,
+// mAP@0.5:0.95, per class), and what it gets wrong: the kinds of error and a confusion
+// matrix at a score and IoU the user chooses (re-judged at once, without the network), each
+// cell listing its cases. The evaluation runs on a pool thread with progress and Cancel.
+
+#include <QWidget>
+
+#include <memory>
+
+#include "core/eval/error_analysis.h"
+#include "ui/eval/evaluation_job.h"
+
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QProgressBar;
+class QSettings;
+class QPushButton;
+class QTableWidget;
+
+namespace yolo::ui {
+
+class ConfusionTable;
+
+class EvaluationView : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit EvaluationView(QWidget* parent = nullptr);
+
+  /// A run folder or checkpoint to evaluate; the next Evaluate uses it.
+  void setModel(const QString& path);
+  /// An annotation file or dataset to evaluate on.
+  void setData(const QString& path);
+  QString model() const;
+  QString data() const;
+  /// Fills the model or the data only where the user has not chosen one: the run the Train
+  /// view shows, the dataset the Data view made or opened.
+  void offerModel(const QString& path);
+  void offerData(const QString& path);
+  void restoreSettings(const QSettings& settings);
+  void saveSettings(QSettings& settings) const;
+  /// Starts the evaluation (or cancels the one running).
+  void evaluate();
+  bool isRunning() const { return job_->isRunning(); }
+
+  /// The last finished evaluation and its error analysis at the chosen thresholds; null and
+  /// empty before the first.
+  const Evaluation* evaluation() const { return evaluation_.get(); }
+  const eval::ErrorAnalysis& errors() const { return errors_; }
+  void setErrorThresholds(double score, double iou);
+
+  QLabel* summary() const { return summary_; }
+  QLabel* errorCounts() const { return errorCounts_; }
+  QTableWidget* perClass() const { return perClass_; }
+  ConfusionTable* confusion() const { return confusion_; }
+  QListWidget* cases() const { return cases_; }
+
+ Q_SIGNALS:
+  void statusMessage(const QString& text);
+
+ private:
+  void showEvaluation(std::shared_ptr<const Evaluation> evaluation);
+  void judge();
+  void listCases(int truth, int predicted);
+  void setRunning(bool running);
+  QString className(int classId) const;
+
+  EvaluationJob* job_ = nullptr;
+  std::shared_ptr<const Evaluation> evaluation_;
+  eval::ErrorAnalysis errors_;
+  QLineEdit* model_ = nullptr;
+  QLineEdit* data_ = nullptr;
+  QPushButton* evaluateButton_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QLabel* summary_ = nullptr;
+  QTableWidget* perClass_ = nullptr;
+  QDoubleSpinBox* errorScore_ = nullptr;
+  QDoubleSpinBox* errorIou_ = nullptr;
+  QLabel* errorCounts_ = nullptr;
+  ConfusionTable* confusion_ = nullptr;
+  QListWidget* cases_ = nullptr;
+};
+
+}  // namespace yolo::ui
