@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Drives the real workbench under Xvfb through the three steps a user takes (generate data,
-# train, detect) and saves a picture of each view to docs/screenshots/.
+# Drives the real workbench under Xvfb through the steps a user takes (generate data, train,
+# detect, evaluate) and saves a picture of each view to docs/screenshots/.
 #   docs/make_screenshots.sh [RUN_DIR]
 # RUN_DIR: a trained run for the Train and Detect pictures; without it a short run is made
 # (its detections are then mostly noise). Needs xvfb-run (apt-get install xvfb xauth).
@@ -24,4 +24,5 @@ shoot() {
 shoot --view data --dataset "${work}/data" --screenshot "${out}/data.png"
 shoot --view train --run "${run}" --screenshot "${out}/train.png"
 shoot --view detect --model "${run}" "${work}/data/test/000003.jpg" --screenshot "${out}/detect.png"
+shoot --view evaluate --model "${run}" --dataset "${work}/data" --screenshot "${out}/evaluate.png"
 echo "screenshots in ${out}/"
