@@ -13,13 +13,6 @@ namespace {
 
 using Kind = data::Box::Kind;
 
-void checkClass(int classId, int numClasses, size_t image, const char* what) {
-  if (classId < 0 || classId >= numClasses)
-    throw std::invalid_argument("analyseErrors: " + std::string(what) + " of image " +
-                                std::to_string(image) + " has class " + std::to_string(classId) +
-                                ", expected 0.." + std::to_string(numClasses - 1));
-}
-
 double iouOf(const infer::Detection& d, const data::Box& b) {
   return iouVoc(d.x1, d.y1, d.x2, d.y2, b.x1, b.y1, b.x2, b.y2);
 }
@@ -121,12 +114,12 @@ ErrorAnalysis analyseErrors(const std::vector<std::vector<data::Box>>& groundTru
     const std::vector<infer::Detection>& found = detections[i];
     std::vector<std::vector<int>> ofClass(static_cast<size_t>(numClasses));
     for (size_t g = 0; g < truth.size(); ++g) {
-      checkClass(truth[g].classId, numClasses, i, "a ground-truth box");
+      checkClassId("analyseErrors", truth[g].classId, numClasses, i, "a ground-truth box");
       ofClass[static_cast<size_t>(truth[g].classId)].push_back(static_cast<int>(g));
     }
     std::vector<int> order;
     for (size_t d = 0; d < found.size(); ++d) {
-      checkClass(found[d].classId, numClasses, i, "a detection");
+      checkClassId("analyseErrors", found[d].classId, numClasses, i, "a detection");
       if (found[d].score >= options.scoreThreshold) order.push_back(static_cast<int>(d));
     }
     std::stable_sort(order.begin(), order.end(),

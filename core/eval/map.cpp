@@ -22,13 +22,6 @@ struct Ref {
 
 using Kind = data::Box::Kind;
 
-void checkClass(int classId, int numClasses, size_t image, const char* what) {
-  if (classId < 0 || classId >= numClasses)
-    throw std::invalid_argument("evaluate: " + std::string(what) + " of image " +
-                                std::to_string(image) + " has class " + std::to_string(classId) +
-                                ", expected 0.." + std::to_string(numClasses - 1));
-}
-
 }  // namespace
 
 double iouVoc(float ax1, float ay1, float ax2, float ay2, float bx1, float by1, float bx2,
@@ -112,7 +105,7 @@ EvaluationResult evaluate(const std::vector<std::vector<GroundTruthBox>>& ground
   for (size_t i = 0; i < images; ++i) {
     for (size_t g = 0; g < groundTruth[i].size(); ++g) {
       const int c = groundTruth[i][g].classId;
-      checkClass(c, numClasses, i, "a ground-truth box");
+      checkClassId("evaluate", c, numClasses, i, "a ground-truth box");
       gtOf[static_cast<size_t>(c)][i].push_back(static_cast<int>(g));
       if (groundTruth[i][g].kind == Kind::object)
         ++result.groundTruthBoxes;
@@ -121,7 +114,7 @@ EvaluationResult evaluate(const std::vector<std::vector<GroundTruthBox>>& ground
     }
     for (size_t d = 0; d < detections[i].size(); ++d) {
       const int c = detections[i][d].classId;
-      checkClass(c, numClasses, i, "a detection");
+      checkClassId("evaluate", c, numClasses, i, "a detection");
       detsOf[static_cast<size_t>(c)].push_back(
           {static_cast<int>(i), static_cast<int>(d), detections[i][d].score});
       ++result.detections;

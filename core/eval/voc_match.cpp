@@ -1,10 +1,20 @@
 #include "core/eval/voc_match.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "core/eval/map.h"
 
 namespace yolo::eval {
+
+void checkClassId(const char* caller, int classId, int numClasses, std::size_t image,
+                  const char* what) {
+  if (classId < 0 || classId >= numClasses)
+    throw std::invalid_argument(std::string(caller) + ": " + what + " of image " +
+                                std::to_string(image) + " has class " + std::to_string(classId) +
+                                ", expected 0.." + std::to_string(numClasses - 1));
+}
 
 double coverage(const infer::Detection& d, const data::Box& region) {
   const double iw = static_cast<double>(std::min(d.x2, region.x2)) - std::max(d.x1, region.x1);

@@ -3,6 +3,7 @@
 // its image, shared by the mAP evaluator (core/eval/map.h) and the error analysis
 // (core/eval/error_analysis.h), so both count the same true positives.
 
+#include <cstddef>
 #include <vector>
 
 #include "core/data/box.h"
@@ -26,6 +27,11 @@ struct VocMatch {
 /// intersection over the detection's own area).
 VocMatch bestVocMatch(const infer::Detection& detection, const std::vector<data::Box>& truth,
                       const std::vector<int>& candidates);
+
+/// Throws std::invalid_argument, "CALLER: WHAT of image I has class C, expected 0..N-1",
+/// unless 0 <= classId < numClasses.
+void checkClassId(const char* caller, int classId, int numClasses, std::size_t image,
+                  const char* what);
 
 /// The share of `detection`'s area inside `region`.
 double coverage(const infer::Detection& detection, const data::Box& region);
