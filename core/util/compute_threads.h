@@ -8,7 +8,8 @@ namespace yolo {
 /// libblas.so.3), OpenBLAS's own pool to the same count. Why: libtorch sends some
 /// convolutions (1x1 on one thread, some backward passes) to BLAS, and OpenBLAS otherwise
 /// starts one thread per core that spin on sched_yield between calls, so a "1 thread" run
-/// used two cores and the spinning stole time from libtorch's threads. Returns the count set.
+/// used two cores and the spinning stole time from libtorch's threads. Returns the count set
+/// (always 1 in a ThreadSanitizer build: see the source).
 int setComputeThreads(int threads);
 
 }  // namespace yolo

@@ -6,12 +6,21 @@
 # time), only the programs below. Reports go to build/tsan/tsan-reports/<program>.<pid>.
 #
 # Why these settings:
-# - OMP_NUM_THREADS=1 and the tests' own 1-2 compute threads: libgomp, which runs libtorch's
-#   parallel regions, is not instrumented, so TSan cannot see the barriers that order them
-#   and would report every parallel loop. The threads under test are ours: the training
-#   worker, the detection worker, the batch loader's, the metrics follower, the pool threads
-#   of the decoders and jobs.
+# - One compute thread (setComputeThreads keeps 1 in a TSan build, OMP_NUM_THREADS=1):
+#   libgomp, which runs libtorch's parallel regions, is not instrumented, so TSan cannot see
+#   the barriers that order them and would report every parallel loop. The threads under
+#   test are ours: the training worker, the detection worker, the batch loaders, the
+#   metrics follower, the pool threads of the decoders and jobs.
 # - tests/tsan/suppressions.txt names third-party code only, each with its reason.
+# - Qt's own mutexes and reference counts (futexes and atomics in libQt6Core) are not
+#   instrumented either: data a thread hands to another through a queued signal, a posted
+#   event, QThreadPool, a QFuture or an implicitly shared QString or QImage is reported as
+#   racing, since TSan cannot see what orders the two sides. So each report is sorted:
+#   "via Qt" when Qt code, or a Qt type's inline code, is on the stack of either access, or
+#   neither access has a frame in the program; "ours" otherwise. Only "ours" fails the run:
+#   the core's threads (trainer, batch loaders, generator, folder lock) are judged in full,
+#   the Qt side's reports must be read (docs/reliability.md, "Sanitizers"); checking them
+#   would take a Qt built with -sanitize thread.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 regex="${1:-}"
@@ -30,7 +39,10 @@ suppressions=$PWD/tests/tsan/suppressions.txt"
 export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=passive QT_QPA_PLATFORM=offscreen
 export YOLO_SOURCE_DIR="$PWD"
 
-printf '%-32s %6s %6s %8s %8s\n' program tests passed races other
+# What puts a report in "via Qt": Qt code, or Qt's implicitly shared types, on the stack of
+# either access (see above).
+qt_handoff='libQt6|libglib|QtPrivate::|QMetaType|QArrayData|QObject|QThread|QFuture|QRunnable|QWaitCondition|QImage|QString'
+printf '%-32s %6s %6s %8s %8s %8s\n' program tests passed ours 'via Qt' other
 status=0
 for p in "${programs[@]}"; do
   [[ -z "$regex" || "$p" =~ $regex ]] || continue
@@ -48,14 +60,27 @@ for p in "${programs[@]}"; do
     tests=$(sed -n 's/^\[==========\] \([0-9]*\) tests\? from .* ran.*/\1/p' "$log" | tail -1)
     passed=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
   fi
-  races=0 other=0
+  ours=0 viaQt=0 other=0
   for f in "$reports/$p".[0-9]*; do
     [[ -f "$f" ]] || continue
-    races=$((races + $(grep -c '^WARNING: ThreadSanitizer: data race' "$f" || true)))
-    other=$((other + $(grep '^WARNING: ThreadSanitizer:' "$f" | grep -vc 'data race' || true)))
+    # One report per block between TSan's "==================" lines.
+    read -r o q x < <(awk -v qt="$qt_handoff" -v program="($p+0x" '
+      /^==================$/ { if (block ~ /WARNING: ThreadSanitizer/) judge(); block = ""; next }
+      { block = block "\n" $0 }
+      END { if (block ~ /WARNING: ThreadSanitizer/) judge(); print ours + 0, viaqt + 0, other + 0 }
+      function judge(  accesses, cut) {
+        # The two accesses: from the warning to where TSan says where the memory is.
+        accesses = block
+        cut = match(accesses, /\n  (Location is|Mutex|Thread T)/)
+        if (cut) accesses = substr(accesses, 1, cut)
+        if (block !~ /WARNING: ThreadSanitizer: data race/) other++
+        else if (accesses ~ qt || !index(accesses, program)) viaqt++
+        else ours++
+      }' "$f")
+    ours=$((ours + o)) viaQt=$((viaQt + q)) other=$((other + x))
   done
-  printf '%-32s %6s %6s %8s %8s\n' "$p" "${tests:-?}" "${passed:-?}" "$races" "$other"
-  if ((rc != 0 || races + other > 0)); then
+  printf '%-32s %6s %6s %8s %8s %8s\n' "$p" "${tests:-?}" "${passed:-?}" "$ours" "$viaQt" "$other"
+  if ((rc != 0 && rc != 66)) || ((ours + other > 0)); then
     status=1
     echo "  $p: exit status $rc; see $log and $reports/$p.*" >&2
   fi
