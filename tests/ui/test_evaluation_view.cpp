@@ -16,6 +16,7 @@
 #include "tests/ui/support/squares_dataset.h"
 #include "ui/eval/confusion_table.h"
 #include "ui/eval/evaluation_view.h"
+#include "ui/eval/pr_curves_plot.h"
 
 using yolo::ui::EvaluationView;
 
@@ -46,6 +47,14 @@ class TestEvaluationView : public QObject {
                  QStringLiteral("mAP@0.5 %1").arg(report.result.map50, 0, 'f', 4)),
              qPrintable(view.summary()->text()));
     QCOMPARE(view.perClass()->rowCount(), 2);  // square and bar: objects of both
+    // A precision-recall curve for the class the model detects (every box is class 0);
+    // selecting its row brings it forward.
+    QCOMPARE(view.prCurves()->curveCount(), 1);
+    QCOMPARE(view.prCurves()->highlighted(), -1);
+    view.perClass()->selectRow(0);
+    QCOMPARE(view.prCurves()->highlighted(), 0);
+    view.perClass()->selectRow(1);  // class 1: no detections, no curve
+    QCOMPARE(view.prCurves()->highlighted(), -1);
 
     const auto errors = yolo::eval::analyseErrors(report.groundTruth, report.detections, 2);
     QCOMPARE(view.errors().counts.truePositives, errors.counts.truePositives);

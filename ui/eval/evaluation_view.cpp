@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include "ui/eval/confusion_table.h"
+#include "ui/eval/pr_curves_plot.h"
 
 namespace yolo::ui {
 
@@ -152,8 +153,19 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
   errorsSplit->setStretchFactor(1, 1);
   errorsLayout->addWidget(errorsSplit, 1);
 
+  prCurves_ = new PrCurvesPlot;
+  connect(perClass_, &QTableWidget::itemSelectionChanged, this, [this] {
+    const QList<QTableWidgetItem*> chosen = perClass_->selectedItems();
+    const QTableWidgetItem* name =
+        chosen.isEmpty() ? nullptr : perClass_->item(chosen[0]->row(), 0);
+    prCurves_->highlight(name ? name->data(Qt::UserRole).toInt() : -1);
+  });
+  auto* classPane = new QSplitter(Qt::Vertical);
+  classPane->addWidget(perClass_);
+  classPane->addWidget(prCurves_);
+
   auto* results = new QSplitter(Qt::Horizontal);
-  results->addWidget(perClass_);
+  results->addWidget(classPane);
   results->addWidget(errorsPane);
   results->setStretchFactor(0, 2);
   results->setStretchFactor(1, 3);
@@ -278,6 +290,7 @@ void EvaluationView::showEvaluation(std::shared_ptr<const Evaluation> evaluation
   }
   perClass_->setSortingEnabled(true);
   perClass_->sortByColumn(0, Qt::AscendingOrder);
+  prCurves_->setCurves(e.perClass);
   judge();
   Q_EMIT statusMessage(tr("Evaluated %1: mAP@0.5 %2")
                            .arg(QFileInfo(evaluation_->model).fileName())

@@ -1,6 +1,7 @@
 #pragma once
 // The Evaluate view: a model scored on a dataset, as `yolo-cli eval` scores it (mAP@0.5,
-// mAP@0.5:0.95, per class), and what it gets wrong: the kinds of error and a confusion
+// mAP@0.5:0.95, per class, with precision-recall curves; selecting a class brings its
+// curve forward), and what it gets wrong: the kinds of error and a confusion
 // matrix at a score and IoU the user chooses (re-judged at once, without the network), each
 // cell listing its cases. The evaluation runs on a pool thread with progress and Cancel.
 
@@ -23,6 +24,7 @@ class QTableWidget;
 namespace yolo::ui {
 
 class ConfusionTable;
+class PrCurvesPlot;
 
 class EvaluationView : public QWidget {
   Q_OBJECT
@@ -56,6 +58,7 @@ class EvaluationView : public QWidget {
   QLabel* errorCounts() const { return errorCounts_; }
   QTableWidget* perClass() const { return perClass_; }
   ConfusionTable* confusion() const { return confusion_; }
+  PrCurvesPlot* prCurves() const { return prCurves_; }
   QListWidget* cases() const { return cases_; }
 
  Q_SIGNALS:
@@ -81,6 +84,7 @@ class EvaluationView : public QWidget {
   QDoubleSpinBox* errorIou_ = nullptr;
   QLabel* errorCounts_ = nullptr;
   ConfusionTable* confusion_ = nullptr;
+  PrCurvesPlot* prCurves_ = nullptr;
   QListWidget* cases_ = nullptr;
 };
 
