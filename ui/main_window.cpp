@@ -73,6 +73,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(train_, &TrainView::currentRunDirChanged, detect_, &DetectView::setCurrentRunDir);
   connect(train_, &TrainView::currentRunDirChanged, evaluate_, &EvaluationView::offerModel);
   connect(data_, &DataView::datasetFolderReady, evaluate_, &EvaluationView::offerData);
+  connect(evaluate_, &EvaluationView::openInDetectView, this,
+          [this](const QString& image, const QString& model) {
+            if (QFileInfo(detect_->loadedModel()).canonicalFilePath() !=
+                QFileInfo(model).canonicalFilePath())
+              detect_->loadModel(model);
+            detect_->openImages({image});
+            showView(kDetect);
+          });
   connect(train_, &TrainView::runEnded, this, [this] {
     running_->setText(tr("Idle"));
     if (closeWhenStopped_) QTimer::singleShot(0, this, &QWidget::close);

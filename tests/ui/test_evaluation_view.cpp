@@ -2,6 +2,7 @@
 // confusion matrix and the error counts as the core computes them, re-judged at other
 // thresholds without the network, a cell's cases listed, and a failure named.
 
+#include <QFile>
 #include <QLabel>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -77,6 +78,12 @@ class TestEvaluationView : public QObject {
     QVERIFY2(view.cases()->item(0)->text().contains(QStringLiteral("one at")) &&
                  view.cases()->item(0)->text().contains(QStringLiteral("not found")),
              qPrintable(view.cases()->item(0)->text()));
+    // Double-clicked: its image, with the evaluated checkpoint, for the Detect view.
+    QSignalSpy open(&view, &EvaluationView::openInDetectView);
+    Q_EMIT view.cases()->itemDoubleClicked(view.cases()->item(0));
+    QCOMPARE(open.count(), 1);
+    QVERIFY(QFile::exists(open.at(0).at(0).toString()));
+    QCOMPARE(open.at(0).at(1).toString(), QString::fromStdString(checkpoint.string()));
   }
 
   void aModelThatCannotBeReadIsNamed() {

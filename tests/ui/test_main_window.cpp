@@ -196,6 +196,21 @@ class TestMainWindow : public QObject {
     QCOMPARE(window.detectView()->imageCount(), 0);
   }
 
+  // A case of the Evaluate view's confusion matrix, double-clicked: its image in the Detect
+  // view, detected with the evaluated model.
+  void anEvaluatedCaseOpensInTheDetectView() {
+    QTemporaryDir dir;
+    const QString image = writeImage(dir, QStringLiteral("case.png"));
+    const QString checkpoint = QString::fromStdString(
+        yolo::test::writeCertainCheckpoint(dir.path().toStdString()).string());
+    MainWindow window;
+    Q_EMIT window.evaluationView()->openInDetectView(image, checkpoint);
+    QCOMPARE(window.views()->currentIndex(), static_cast<int>(MainWindow::kDetect));
+    QCOMPARE(window.detectView()->imageCount(), 1);
+    QCOMPARE(window.detectView()->loadedModel(), checkpoint);
+    QTRY_VERIFY_WITH_TIMEOUT(window.detectView()->modelReady(), 30000);
+  }
+
   void settingsPersist() {
     {
       MainWindow window;

@@ -46,6 +46,8 @@ class DetectView : public QWidget {
   /// Loads a checkpoint file or a run folder (best, else last) in the background, on
   /// device().
   void loadModel(const QString& path);
+  /// The checkpoint loaded or loading; empty when none.
+  QString loadedModel() const { return loadedModel_; }
   /// Where models run: "auto", "cpu" or "cuda:N" (listed only when libtorch has CUDA).
   QString device() const;
   /// Chooses the device; a loaded model is loaded again there. Unknown names are ignored.

@@ -140,6 +140,11 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
   connect(confusion_, &ConfusionTable::cellChosen, this, &EvaluationView::listCases);
   cases_ = new QListWidget;
   cases_->setObjectName(QStringLiteral("confusionCases"));
+  cases_->setToolTip(tr("Double-click a case to look at its image in the Detect view"));
+  connect(cases_, &QListWidget::itemDoubleClicked, this, [this](QListWidgetItem* item) {
+    const QString image = item->data(Qt::UserRole).toString();
+    if (evaluation_ && !image.isEmpty()) Q_EMIT openInDetectView(image, evaluation_->model);
+  });
 
   auto* errorsPane = new QWidget;
   auto* errorsLayout = new QVBoxLayout(errorsPane);
@@ -348,7 +353,9 @@ void EvaluationView::listCases(int truth, int predicted) {
       text += tr(", not found");
     }
     auto* item = new QListWidgetItem(text, cases_);
-    item->setToolTip(QString::fromStdString(r.imagePaths[image].string()));
+    const QString path = QString::fromStdString(r.imagePaths[image].string());
+    item->setToolTip(path);
+    item->setData(Qt::UserRole, path);
   }
   if (cases_->count() == 0) {
     const QString truthName = truth == background ? tr("background") : className(truth);

@@ -63,6 +63,8 @@ class EvaluationView : public QWidget {
 
  Q_SIGNALS:
   void statusMessage(const QString& text);
+  /// A case was double-clicked: look at `image` with the evaluated checkpoint `model`.
+  void openInDetectView(const QString& image, const QString& model);
 
  private:
   void showEvaluation(std::shared_ptr<const Evaluation> evaluation);
