@@ -73,6 +73,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(train_, &TrainView::currentRunDirChanged, detect_, &DetectView::setCurrentRunDir);
   connect(train_, &TrainView::currentRunDirChanged, evaluate_, &EvaluationView::offerModel);
   connect(data_, &DataView::datasetFolderReady, evaluate_, &EvaluationView::offerData);
+  // The evaluations the trainer keeps: the latest shown as they come, any epoch a click on
+  // the mAP plot away.
+  connect(train_, &TrainView::currentRunDirChanged, evaluate_, &EvaluationView::followRun);
+  connect(train_, &TrainView::mapEvaluated, evaluate_, &EvaluationView::runEvaluated);
+  connect(train_, &TrainView::evaluationChosen, this, [this](const QString& runDir, int epoch) {
+    evaluate_->showRunEvaluation(runDir, epoch);
+    showView(kEvaluate);
+  });
   connect(evaluate_, &EvaluationView::openInDetectView, this,
           [this](const QString& image, const QString& model) {
             if (QFileInfo(detect_->loadedModel()).canonicalFilePath() !=
@@ -271,6 +279,7 @@ void MainWindow::readSettings() {
   detect_->setCurrentRunDir(train_->currentRunDir());
   evaluate_->restoreSettings(s);
   evaluate_->offerModel(train_->currentRunDir());
+  evaluate_->followRun(train_->currentRunDir());  // its latest kept evaluation, again
   settingsRestored_ = true;
 }
 

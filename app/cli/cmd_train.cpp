@@ -18,6 +18,7 @@
 #include "app/cli/progress_line.h"
 #include "core/data/anchor_fit.h"
 #include "core/run/fitted_anchors.h"
+#include "core/train/run_adjustment.h"
 #include "core/train/trainer.h"
 #include "core/util/format_duration.h"
 
@@ -37,12 +38,13 @@ void onInterrupt(int) {
 }
 
 struct TrainOptions {
-  std::string configFile, presetName, dataDir, outDir, resumeDir;
+  std::string configFile, presetName, dataDir, outDir, resumeDir, adjustDir;
   std::string architecture, device, weights;
   std::string anchors;  ///< "fit", "default" or a list of width,height pairs
   int inputSize = 0, batch = 0, epochs = 0, threads = -1, freezeBackboneEpochs = -1;
   int64_t maxSteps = -1;
   double lrInit = 0;
+  double lrEnd = -1;
   std::vector<std::string> settings;  ///< key=value, applied last
 };
 
@@ -70,6 +72,7 @@ run::RunConfig buildConfig(const TrainOptions& o) {
   if (o.epochs > 0) config.epochs = o.epochs;
   if (o.maxSteps >= 0) config.maxSteps = o.maxSteps;
   if (o.lrInit > 0) config.lrInit = o.lrInit;
+  if (o.lrEnd >= 0) config.lrEnd = o.lrEnd;
   if (!o.device.empty()) config.device = o.device;
   if (o.threads >= 0) config.threads = o.threads;
   if (!o.weights.empty()) config.pretrainedWeights = o.weights;
@@ -116,7 +119,56 @@ std::string stepLine(const train::StepMetrics& m) {
   return text;
 }
 
+// `train --adjust RUN_DIR`: a new plan for a run that trains (in this or another program) or
+// waits to be resumed.
+void adjustPlan(const TrainOptions& o) {
+  run::ScheduleChange change;
+  if (o.epochs > 0) change.epochs = o.epochs;
+  if (o.lrInit > 0) change.lrInit = o.lrInit;
+  if (o.lrEnd >= 0) change.lrEnd = o.lrEnd;
+  if (change.empty()) {
+    std::cerr << "yolo-cli train: --adjust needs --epochs, --lr-init or --lr-end\n";
+    throw ExitCode{Status::kUsage};
+  }
+  const fs::path runDir = o.adjustDir;
+  // The run's answer is the first adjust event after this one.
+  const auto previousAnswer = train::lastScheduleEvent(runDir);
+  const train::RunAdjustment adjustment = train::adjustRun(runDir, change);
+  std::cerr << adjustment.message << "\n";
+  if (adjustment.kind == train::RunAdjustment::Kind::kApplied) return;
+  // The trainer takes the request before its next step; a step or an evaluation can take a
+  // while, so the answer is awaited for a bounded time only.
+  constexpr auto kAnswerWait = std::chrono::seconds(30);
+  const auto answered = [&] {
+    const auto answer = train::lastScheduleEvent(runDir);
+    return answer && (!previousAnswer || answer->step != previousAnswer->step ||
+                      answer->event.message != previousAnswer->event.message)
+               ? answer
+               : std::nullopt;
+  };
+  std::optional<train::LoggedEvent> answer;
+  if (train::waitForScheduleRequestTaken(runDir, kAnswerWait)) {
+    // The event follows the taking at once: the trainer has it in hand.
+    for (int tries = 0; tries < 40 && !answer; ++tries) {
+      answer = answered();
+      if (!answer) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  if (!answer) {
+    std::cerr << "the run has not answered yet (busy with a step or an evaluation); it takes the "
+                 "change before its next step: see "
+              << (runDir / "metrics.jsonl").string() << "\n";
+    return;
+  }
+  if (answer->event.event == "adjust_refused") {
+    std::cerr << "yolo-cli: error: the run refused the change: " << answer->event.message << "\n";
+    throw ExitCode{Status::kError};
+  }
+  std::cerr << "the run changed its plan: " << answer->event.message << "\n";
+}
+
 void runTraining(const TrainOptions& o) {
+  if (!o.adjustDir.empty()) return adjustPlan(o);
   std::unique_ptr<train::Trainer> trainer;
   if (!o.resumeDir.empty()) {
     trainer = train::Trainer::resumeFrom(o.resumeDir);
@@ -225,6 +277,7 @@ void addTrainCommand(CLI::App& app) {
       "  yolo-cli train --preset cpu-fast --data datasets/generated/mnist --out runs/fast\n"
       "  yolo-cli train --data ~/labels/data.yaml --set validation_share=0.2\n"
       "  yolo-cli train --resume runs/fast\n"
+      "  yolo-cli train --adjust runs/fast --epochs 40 --lr-init 5e-4\n"
       "  yolo-cli train --model yolov3-tiny --weights yolov3-tiny.weights \\\n"
       "      --freeze-backbone-epochs 2 --data datasets/generated/mnist\n"
       "Ctrl-C stops after the current batch and saves last.pt; a second Ctrl-C exits at once.");
@@ -248,6 +301,8 @@ void addTrainCommand(CLI::App& app) {
   cmd->add_option("--epochs", options->epochs, "Epochs");
   cmd->add_option("--max-steps", options->maxSteps, "Stop after this many steps (0 = no cap)");
   cmd->add_option("--lr-init", options->lrInit, "Peak learning rate");
+  cmd->add_option("--lr-end", options->lrEnd, "Final learning rate of the cosine decay")
+      ->check(CLI::NonNegativeNumber);
   auto* set =
       cmd->add_option("--set", options->settings,
                       "Any setting of config.json as KEY=VALUE, dots for nested keys, repeatable "
@@ -266,6 +321,14 @@ void addTrainCommand(CLI::App& app) {
                      ->check(CLI::ExistingDirectory);
   resume->excludes(config)->excludes(preset)->excludes(weights)->excludes(freeze)->excludes(set);
   resume->excludes(anchors);
+  auto* adjust =
+      cmd->add_option("--adjust", options->adjustDir,
+                      "Change the plan of this run folder, training or stopped, with --epochs, "
+                      "--lr-init, --lr-end: a running run follows it from its next step, a "
+                      "stopped one when resumed")
+          ->check(CLI::ExistingDirectory);
+  adjust->excludes(resume)->excludes(config)->excludes(preset)->excludes(weights);
+  adjust->excludes(freeze)->excludes(set)->excludes(anchors);
   cmd->callback([options] { runTraining(*options); });
 }
 

@@ -37,6 +37,13 @@ torch::Device deviceOf(const torch::nn::Module& net) {
 EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data::Sample>& samples,
                                  const std::vector<std::string>& classNames,
                                  const NetworkEvalOptions& options) {
+  return evaluateNetworkReport(net, samples, classNames, options).result;
+}
+
+EvaluationReport evaluateNetworkReport(model::YoloNetImpl& net,
+                                       const std::vector<data::Sample>& samples,
+                                       const std::vector<std::string>& classNames,
+                                       const NetworkEvalOptions& options) {
   const int inputSize = net.spec().inputSize;
   const int batchSize = std::max(1, options.batchSize);
   const torch::Device device = deviceOf(net);
@@ -49,8 +56,11 @@ EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data
   net.eval();
   torch::InferenceMode guard;
 
-  std::vector<std::vector<GroundTruthBox>> groundTruth;
-  std::vector<std::vector<Detection>> detections;
+  EvaluationReport report;
+  report.scoreThreshold = options.scoreThreshold;
+  report.iouThreshold = options.iouThreshold;
+  std::vector<std::vector<GroundTruthBox>>& groundTruth = report.groundTruth;
+  std::vector<std::vector<Detection>>& detections = report.detections;
   std::vector<std::string> unreadable;
   const int total = static_cast<int>(samples.size());
   for (size_t first = 0; first < samples.size(); first += static_cast<size_t>(batchSize)) {
@@ -89,6 +99,7 @@ EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data
                                                    sizes[k].height, detect),
                                 classNames));
         groundTruth.push_back(samples[read[k]].boxes);
+        report.imagePaths.push_back(samples[read[k]].image);
       }
     }
     if (options.progress && !options.progress(static_cast<int>(last), total)) break;
@@ -100,9 +111,10 @@ EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data
   EvaluateOptions evalOptions;
   evalOptions.operatingScore = options.scoreThreshold;
   evalOptions.classNames = classNames;
-  EvaluationResult result = evaluate(groundTruth, detections, net.spec().numClasses, evalOptions);
-  result.unreadableImages = std::move(unreadable);
-  return result;
+  report.result = evaluate(groundTruth, detections, net.spec().numClasses, evalOptions);
+  report.result.unreadableImages = std::move(unreadable);
+  report.images = static_cast<int>(report.imagePaths.size());
+  return report;
 }
 
 }  // namespace yolo::eval

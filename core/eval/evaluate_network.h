@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "core/data/box.h"
+#include "core/eval/evaluate_model.h"
 #include "core/eval/map.h"
 #include "core/model/yolo_net.h"
 
@@ -43,5 +44,12 @@ struct NetworkEvalOptions {
 EvaluationResult evaluateNetwork(model::YoloNetImpl& net, const std::vector<data::Sample>& samples,
                                  const std::vector<std::string>& classNames,
                                  const NetworkEvalOptions& options = {});
+
+/// As evaluateNetwork, with the images evaluated, their boxes and the detections kept (what
+/// the error analysis judges and core/eval/saved_evaluation.h keeps in a run folder).
+EvaluationReport evaluateNetworkReport(model::YoloNetImpl& net,
+                                       const std::vector<data::Sample>& samples,
+                                       const std::vector<std::string>& classNames,
+                                       const NetworkEvalOptions& options = {});
 
 }  // namespace yolo::eval

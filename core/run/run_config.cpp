@@ -122,6 +122,12 @@ int mapEvaluationInterval(const RunConfig& c, size_t trainImages, size_t testIma
   return static_cast<int>((testImages + quarterOfTrain - 1) / quarterOfTrain);
 }
 
+int64_t plannedSteps(const RunConfig& c, int64_t stepsPerEpoch) {
+  int64_t planned = stepsPerEpoch * c.epochs;
+  if (c.maxSteps > 0) planned = std::min(planned, c.maxSteps);
+  return planned;
+}
+
 std::vector<std::string> presetNames() { return {"cpu-fast", "tutorial"}; }
 
 RunConfig preset(const std::string& name) {

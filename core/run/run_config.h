@@ -3,6 +3,7 @@
 // defaults, saved as config.json beside the run's checkpoints. Torch-free: the GUI edits it.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -84,6 +85,10 @@ struct RunConfig {
 /// set, otherwise every ceil(4 * test / train) epochs, so that mAP (score 0.05, NMS and
 /// matching over every test image) stays a small share of the run on big test sets.
 int mapEvaluationInterval(const RunConfig& c, size_t trainImages, size_t testImages);
+
+/// The steps a run plans with `stepsPerEpoch` batches an epoch: stepsPerEpoch * epochs,
+/// capped by maxSteps when that is set.
+int64_t plannedSteps(const RunConfig& c, int64_t stepsPerEpoch);
 
 /// Names of the built-in presets: "tutorial" (the original's settings) and "cpu-fast".
 std::vector<std::string> presetNames();

@@ -15,3 +15,17 @@ double LrSchedule::at(int64_t step) const {
 }
 
 }  // namespace yolo::train
+
+namespace yolo::train {
+
+LrSchedule scheduleFor(const run::RunConfig& config, int64_t stepsPerEpoch) {
+  LrSchedule s;
+  s.lrInit = config.lrInit;
+  s.lrEnd = config.lrEnd;
+  s.totalSteps = run::plannedSteps(config, stepsPerEpoch);
+  s.warmupSteps = std::min<int64_t>(
+      s.totalSteps, static_cast<int64_t>(std::llround(config.warmupEpochs * stepsPerEpoch)));
+  return s;
+}
+
+}  // namespace yolo::train

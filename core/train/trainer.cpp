@@ -12,10 +12,12 @@
 #include "core/data/dataset_source.h"
 #include "core/data/detection_dataset.h"
 #include "core/eval/evaluate_network.h"
+#include "core/eval/saved_evaluation.h"
 #include "core/model/darknet_io.h"
 #include "core/model/yolo_net.h"
 #include "core/run/checkpoint.h"
 #include "core/run/mixed_precision.h"
+#include "core/run/schedule_change.h"
 #include "core/train/backbone_freeze.h"
 #include "core/train/fused_adam.h"
 #include "core/train/lr_schedule.h"
@@ -45,6 +47,9 @@ std::vector<data::Sample> loadSamples(const std::string& file, int numClasses,
 }
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// How often a paused run looks for a plan change asked by another process.
+constexpr std::chrono::milliseconds kPausedPollInterval{250};
 
 }  // namespace
 
@@ -82,6 +87,9 @@ struct Trainer::Impl {
   bool resumedRun = false;
   std::string pretrainedReport;  ///< DarknetLoadReport::summary(), logged when the run starts
   std::string staleFilesReport;  ///< describeRemoved() of the run folder's stale files
+  /// describeScheduleChange() from last.pt's config to config.json's: a change made while
+  /// no trainer ran the run (`train --adjust`) or after the last checkpoint.
+  std::string planChangedSinceCheckpoint;
   bool backboneFrozen = false;
 
   void setUp(bool resuming) {
@@ -150,13 +158,7 @@ struct Trainer::Impl {
 
     stepsPerEpoch =
         (static_cast<int64_t>(trainSet->size()) + config.batchSize - 1) / config.batchSize;
-    plannedSteps = stepsPerEpoch * config.epochs;
-    if (config.maxSteps > 0) plannedSteps = std::min(plannedSteps, config.maxSteps);
-    schedule.lrInit = config.lrInit;
-    schedule.lrEnd = config.lrEnd;
-    schedule.warmupSteps = std::min<int64_t>(
-        plannedSteps, static_cast<int64_t>(std::llround(config.warmupEpochs * stepsPerEpoch)));
-    schedule.totalSteps = plannedSteps;
+    plan();
 
     fs::create_directories(runDir);
     // Before anything in the folder is touched: a second trainer on this run (another
@@ -169,10 +171,55 @@ struct Trainer::Impl {
       const run::CheckpointHeader header =
           run::loadCheckpoint(runDir / "last.pt", *net, optimizer.get(), averagedModule());
       state = header.state;
+      planChangedSinceCheckpoint = run::describeScheduleChange(header.config, config);
     } else {
       run::saveRunConfig(config, runDir / "config.json");
     }
     log = std::make_unique<MetricsLog>(runDir / "metrics.jsonl", resuming ? state.step : -1);
+  }
+
+  // The steps and rates of the run, from the config (again after a schedule change).
+  void plan() {
+    plannedSteps = run::plannedSteps(config, stepsPerEpoch);
+    schedule = scheduleFor(config, stepsPerEpoch);
+  }
+
+  // Applies the changes asked of the run (run/schedule_change.h) before the next step: a
+  // change that cannot apply is refused with an event saying why, and the run goes on.
+  void takeScheduleChanges(const TrainingObserver& observer) {
+    std::optional<run::ScheduleChange> change;
+    try {
+      change = run::takeScheduleRequest(runDir);
+    } catch (const std::exception& e) {
+      emit(observer, "adjust_refused", e.what());
+    }
+    if (!change) return;
+    const std::vector<std::string> problems =
+        run::checkScheduleChange(config, *change, state.step, stepsPerEpoch);
+    if (!problems.empty()) {
+      std::string all;
+      for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+      emit(observer, "adjust_refused",
+           "plan not changed at step " + std::to_string(state.step) + ": " + all);
+      return;
+    }
+    const run::RunConfig changed = run::withScheduleChange(config, *change);
+    const std::string what = run::describeScheduleChange(config, changed);
+    if (what.empty()) return;
+    try {
+      run::saveRunConfig(changed, runDir / "config.json");
+    } catch (const std::exception& e) {
+      emit(observer, "adjust_refused", std::string("plan not changed: ") + e.what());
+      return;
+    }
+    config = changed;
+    plan();
+    emit(observer, "schedule_adjusted", describePlanChange(what));
+  }
+
+  std::string describePlanChange(const std::string& what) const {
+    return what + " from step " + std::to_string(state.step + 1) + ": " +
+           std::to_string(plannedSteps) + " steps planned";
   }
 
   // Seeded, so a new run and a rollback without checkpoint start from the same weights.
@@ -223,7 +270,13 @@ struct Trainer::Impl {
     lock.unlock();
     emit(observer, "paused", "paused at step " + std::to_string(state.step));
     lock.lock();
-    controlChanged.wait(lock, [&] { return !pauseRequested || stopRequested; });
+    // A plan change asked while paused applies now, so the user sees it at once.
+    while (!controlChanged.wait_for(lock, kPausedPollInterval,
+                                    [&] { return !pauseRequested || stopRequested; })) {
+      lock.unlock();
+      takeScheduleChanges(observer);
+      lock.lock();
+    }
     paused = false;
     const bool stop = stopRequested;
     lock.unlock();
@@ -306,9 +359,12 @@ struct Trainer::Impl {
     };
     TestSetFigures figures;
     try {
-      const eval::EvaluationResult result =
-          eval::evaluateNetwork(evaluatedNet(), testSet->samples(), classNames, options);
+      eval::SavedEvaluation saved;
+      saved.report =
+          eval::evaluateNetworkReport(evaluatedNet(), testSet->samples(), classNames, options);
+      const eval::EvaluationResult& result = saved.report.result;
       figures.map50 = result.map50;
+      if (!stopRequestedNow()) keepEvaluation(observer, epoch, std::move(saved));
       // An image that cannot be read is left out of the mAP and named once per run.
       for (const std::string& why : result.unreadableImages)
         if (reportedUnreadable.insert(why).second)
@@ -322,6 +378,26 @@ struct Trainer::Impl {
       figures.validation = lossSum;
     }
     return figures;
+  }
+
+  bool stopRequestedNow() {
+    std::lock_guard<std::mutex> lock(controlMutex);
+    return stopRequested;
+  }
+
+  // The evaluation's images, boxes and detections, for the workbench to show what the
+  // detector gets wrong at this epoch. Written before the epoch's record, so a reader that
+  // sees the record finds the file. A failure costs only the file.
+  void keepEvaluation(const TrainingObserver& observer, int epoch, eval::SavedEvaluation saved) {
+    saved.epoch = epoch + 1;
+    saved.step = state.step;
+    saved.classNames = classNames;
+    const fs::path file = eval::savedEvaluationPath(runDir, epoch + 1);
+    try {
+      eval::saveEvaluation(file, saved);
+    } catch (const std::exception& e) {
+      emit(observer, "evaluation_not_saved", e.what());
+    }
   }
 
   void rollBack(const TrainingObserver& observer, const std::string& why) {
@@ -369,6 +445,8 @@ struct Trainer::Impl {
                   ? "; mAP@0.5 on the test set after every epoch"
                   : "; mAP@0.5 on the test set every " + std::to_string(mapInterval) + " epochs"));
     if (!staleFilesReport.empty()) emit(observer, "cleaned_up", staleFilesReport);
+    if (!planChangedSinceCheckpoint.empty())
+      emit(observer, "schedule_adjusted", describePlanChange(planChangedSinceCheckpoint));
     if (!datasetSummary.empty()) emit(observer, "dataset", datasetSummary);
     for (const auto& w : dataWarnings) emit(observer, "data_warning", w);
     if (!pretrainedReport.empty() && state.step == 0)
@@ -387,6 +465,8 @@ struct Trainer::Impl {
       bool rolledBack = false;
       for (;;) {
         if (waitWhilePaused(observer)) return stopNow(observer);
+        takeScheduleChanges(observer);
+        if (state.step >= plannedSteps) break;
         const auto stepStart = Clock::now();
         const double waitBefore = loader.waitSeconds();
         auto batch = loader.next();

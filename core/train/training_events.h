@@ -47,6 +47,10 @@ struct EpochMetrics {
 /// run goes on, the message says why and what became of best.pt), "cleaned_up" (stale
 /// temporary files of a killed process removed from the run folder), "write_failed" (a
 /// checkpoint could not be written, a full disk: the run is paused, resume() tries again),
+/// "schedule_adjusted" (the run follows a changed plan from the step after the event's: a
+/// change asked while it trains, or made to config.json since its checkpoint),
+/// "adjust_refused" (a plan change that cannot apply, and why), "evaluation_not_saved" (the
+/// file core/eval/saved_evaluation.h keeps could not be written; the mAP stands),
 /// "stopped", "finished", "failed".
 struct TrainingEvent {
   std::string event;

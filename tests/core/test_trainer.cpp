@@ -14,9 +14,13 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/eval/saved_evaluation.h"
 #include "core/model/yolo_net.h"
 #include "core/run/checkpoint.h"
+#include "core/run/schedule_change.h"
 #include "core/train/lr_schedule.h"
+#include "core/train/metrics_records.h"
+#include "core/train/run_adjustment.h"
 #include "core/train/trainer.h"
 #include "core/train/training_step.h"
 #include "tests/core/support.h"
@@ -511,5 +515,138 @@ TEST_F(TrainerTest, LoadingIntoAnotherModelOrATruncatedFileFailsClearly) {
     FAIL();
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("cut.pt"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(TrainerTest, APlanChangedMidRunMovesTheRateFromTheNextStepAndResumeFollowsIt) {
+  yolo::test::ScratchDir dir;
+  const RunConfig config = tinyRun(dir.path());  // 3 steps an epoch, 3 epochs, 1 warm-up
+  const fs::path runDir = dir.path() / "run";
+  ScheduleChange change;
+  change.epochs = 5;
+  change.lrInit = 2e-3;
+  std::vector<StepMetrics> steps;
+  std::vector<LoggedEvent> adjustments;
+  {
+    Trainer trainer(config, runDir);
+    TrainingObserver observer;
+    observer.onStep = [&](const StepMetrics& m) {
+      steps.push_back(m);
+      // Asked from "another program" while the trainer holds the run: a request it takes
+      // before step 5.
+      if (m.step == 4) {
+        EXPECT_EQ(adjustRun(runDir, change).kind, RunAdjustment::Kind::kRequested);
+      }
+      if (m.step == 7) trainer.stop();
+    };
+    observer.onEvent = [&](const TrainingEvent& e) {
+      if (e.event == "schedule_adjusted")
+        adjustments.push_back({e, static_cast<int64_t>(steps.size())});
+    };
+    EXPECT_EQ(trainer.run(observer), TrainingOutcome::kStopped);
+  }
+  const LrSchedule before = scheduleFor(config, 3);
+  const LrSchedule after = scheduleFor(withScheduleChange(config, change), 3);
+  ASSERT_EQ(steps.size(), 7u);
+  for (const StepMetrics& m : steps) {
+    const LrSchedule& plan = m.step <= 4 ? before : after;
+    EXPECT_DOUBLE_EQ(m.lr, plan.at(m.step - 1)) << "step " << m.step;
+    EXPECT_EQ(m.totalSteps, m.step <= 4 ? 9 : 15) << "step " << m.step;
+  }
+  ASSERT_EQ(adjustments.size(), 1u);
+  EXPECT_EQ(adjustments[0].step, 4);
+  EXPECT_NE(adjustments[0].event.message.find("epochs 3 -> 5"), std::string::npos);
+  const auto logged = lastScheduleEvent(runDir);
+  ASSERT_TRUE(logged);
+  EXPECT_EQ(logged->event.event, "schedule_adjusted");
+  EXPECT_EQ(logged->step, 4);
+  RunConfig saved = loadRunConfig(runDir / "config.json");
+  EXPECT_EQ(saved.epochs, 5);
+  EXPECT_DOUBLE_EQ(saved.lrInit, 2e-3);
+
+  // Stopped: a change that ends the plan before the 7 steps done is refused, naming them;
+  // one that leaves steps is written to config.json at once.
+  ScheduleChange tooShort;
+  tooShort.epochs = 2;
+  EXPECT_THROW(adjustRun(runDir, tooShort), std::runtime_error);
+  ScheduleChange longer;
+  longer.epochs = 4;
+  longer.lrEnd = 1e-5;
+  EXPECT_EQ(adjustRun(runDir, longer).kind, RunAdjustment::Kind::kApplied);
+  saved = loadRunConfig(runDir / "config.json");
+  EXPECT_EQ(saved.epochs, 4);
+
+  // The resumed run says what changed since its checkpoint and follows the new plan.
+  std::vector<StepMetrics> resumed;
+  std::vector<std::string> events;
+  auto trainer = Trainer::resumeFrom(runDir);
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics& m) { resumed.push_back(m); };
+  observer.onEvent = [&](const TrainingEvent& e) {
+    if (e.event == "schedule_adjusted") events.push_back(e.message);
+  };
+  EXPECT_EQ(trainer->run(observer), TrainingOutcome::kFinished);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_NE(events[0].find("epochs 5 -> 4"), std::string::npos) << events[0];
+  const LrSchedule resumedPlan = scheduleFor(saved, 3);
+  ASSERT_EQ(resumed.size(), 5u);  // steps 8 to 12
+  for (const StepMetrics& m : resumed) {
+    EXPECT_DOUBLE_EQ(m.lr, resumedPlan.at(m.step - 1)) << "step " << m.step;
+  }
+  EXPECT_FALSE(fs::exists(scheduleRequestPath(runDir)));
+}
+
+TEST_F(TrainerTest, APlanChangeThatCannotApplyIsRefusedWithAnEventAndTheRunGoesOn) {
+  yolo::test::ScratchDir dir;
+  const RunConfig config = tinyRun(dir.path());  // 9 steps planned
+  const fs::path runDir = dir.path() / "run";
+  Trainer trainer(config, runDir);
+  std::vector<std::string> refused;
+  int64_t lastStep = 0;
+  TrainingObserver observer;
+  observer.onStep = [&](const StepMetrics& m) {
+    lastStep = m.step;
+    if (m.step == 7) {
+      // 2 epochs are 6 steps: fewer than the 7 done. Written as a file, as another program
+      // would: only the trainer knows the steps done.
+      ScheduleChange change;
+      change.epochs = 2;
+      writeScheduleRequest(runDir, change);
+    }
+  };
+  observer.onEvent = [&](const TrainingEvent& e) {
+    if (e.event == "adjust_refused") refused.push_back(e.message);
+  };
+  EXPECT_EQ(trainer.run(observer), TrainingOutcome::kFinished);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_NE(refused[0].find("7 steps"), std::string::npos) << refused[0];
+  EXPECT_EQ(lastStep, 9);
+  EXPECT_EQ(loadRunConfig(runDir / "config.json").epochs, 3);
+  EXPECT_FALSE(fs::exists(scheduleRequestPath(runDir)));
+}
+
+TEST_F(TrainerTest, EachMapEvaluationIsKeptInTheRunFolderWithTheSameFigure) {
+  yolo::test::ScratchDir dir;
+  RunConfig config = tinyRun(dir.path());
+  config.evalEveryEpochs = 1;
+  const fs::path runDir = dir.path() / "run";
+  std::vector<EpochMetrics> epochs;
+  Trainer trainer(config, runDir);
+  TrainingObserver observer;
+  observer.onEpoch = [&](const EpochMetrics& m) {
+    // Written before the epoch is reported: a reader that sees the record finds the file.
+    EXPECT_TRUE(fs::exists(yolo::eval::savedEvaluationPath(runDir, m.epoch))) << m.epoch;
+    epochs.push_back(m);
+  };
+  EXPECT_EQ(trainer.run(observer), TrainingOutcome::kFinished);
+  EXPECT_EQ(yolo::eval::savedEvaluationEpochs(runDir), (std::vector<int>{1, 2, 3}));
+  for (const EpochMetrics& m : epochs) {
+    ASSERT_TRUE(m.map50);
+    const auto saved = yolo::eval::loadEvaluation(yolo::eval::savedEvaluationPath(runDir, m.epoch));
+    EXPECT_EQ(saved.epoch, m.epoch);
+    EXPECT_EQ(saved.step, m.step);
+    EXPECT_EQ(saved.report.imagePaths.size(), 2u);  // the test images
+    EXPECT_EQ(saved.classNames, (std::vector<std::string>{"square", "bar"}));
+    EXPECT_DOUBLE_EQ(saved.report.result.map50, *m.map50) << "epoch " << m.epoch;
   }
 }

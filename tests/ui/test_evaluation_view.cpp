@@ -1,7 +1,9 @@
 // EvaluationView: a model scored on a dataset on a pool thread, the per-class table, the
 // confusion matrix and the error counts as the core computes them, re-judged at other
-// thresholds without the network, a cell's cases listed, and a failure named.
+// thresholds without the network, a cell's cases listed, and a failure named. The
+// evaluations a trainer kept: the latest shown and followed, an earlier one kept in view.
 
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
@@ -12,6 +14,7 @@
 
 #include "core/eval/error_analysis.h"
 #include "core/eval/evaluate_model.h"
+#include "core/eval/saved_evaluation.h"
 #include "core/infer/detector.h"
 #include "tests/ui/support/certain_checkpoint.h"
 #include "tests/ui/support/squares_dataset.h"
@@ -86,6 +89,54 @@ class TestEvaluationView : public QObject {
     QCOMPARE(open.at(0).at(1).toString(), QString::fromStdString(checkpoint.string()));
   }
 
+  void showsTheEvaluationsTheTrainerKeptAndFollowsTheLatest() {
+    QTemporaryDir dir;
+    const QString run = dir.filePath(QStringLiteral("run"));
+    // Epochs 1 and 2 kept: epoch e finds e of the 3 squares (mAP e/3 with one class).
+    for (int e : {1, 2}) keep(run, e);
+
+    EvaluationView view;
+    view.followRun(run);
+    QTRY_VERIFY_WITH_TIMEOUT(view.evaluation() != nullptr, 10000);
+    QCOMPARE(view.evaluation()->epoch, 2);  // the latest
+    QCOMPARE(view.evaluation()->runDir, run);
+    QCOMPARE(view.evaluation()->report.result.map50, 2.0 / 3.0);
+    QVERIFY2(view.summary()->text().contains(QStringLiteral("after epoch 2")),
+             qPrintable(view.summary()->text()));
+    QCOMPARE(view.errors().counts.missed, 1);
+    auto* epochs = view.findChild<QComboBox*>(QStringLiteral("runEpochs"));
+    QCOMPARE(epochs->count(), 2);
+    QCOMPARE(epochs->currentData().toInt(), 2);
+
+    // Training evaluates epoch 3: the view showed the latest, so it moves on.
+    keep(run, 3);
+    view.runEvaluated(run, 3);
+    QTRY_COMPARE_WITH_TIMEOUT(view.evaluation()->epoch, 3, 10000);
+    QCOMPARE(view.errors().counts.missed, 0);
+    QCOMPARE(epochs->count(), 3);
+
+    // An earlier epoch chosen stays while training goes on.
+    view.showRunEvaluation(run, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(view.evaluation()->epoch, 1, 10000);
+    keep(run, 4);
+    view.runEvaluated(run, 4);
+    QTest::qWait(300);
+    QCOMPARE(view.evaluation()->epoch, 1);
+    QCOMPARE(epochs->count(), 4);
+    QCOMPARE(epochs->currentData().toInt(), 1);
+
+    // A damaged file is named, and what was shown stays.
+    QFile damaged(
+        QString::fromStdString(yolo::eval::savedEvaluationPath(run.toStdString(), 2).string()));
+    QVERIFY(damaged.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    damaged.write("{\"format\":1,");
+    damaged.close();
+    view.showRunEvaluation(run, 2);
+    QTRY_VERIFY_WITH_TIMEOUT(view.summary()->text().contains(QStringLiteral("epoch-0002.json")),
+                             10000);
+    QCOMPARE(view.evaluation()->epoch, 1);
+  }
+
   void aModelThatCannotBeReadIsNamed() {
     QTemporaryDir dir;
     const auto written = yolo::test::writeSquaresDataset(dir.filePath(QStringLiteral("d")), 0, 2);
@@ -101,6 +152,34 @@ class TestEvaluationView : public QObject {
   }
 
  private:
+  // A kept evaluation of one class: three squares, of which the detections find `epoch`.
+  static void keep(const QString& run, int epoch) {
+    yolo::eval::SavedEvaluation e;
+    e.epoch = epoch;
+    e.step = 10 * epoch;
+    e.classNames = {"square"};
+    e.report.scoreThreshold = 0.05f;
+    e.report.iouThreshold = 0.45f;
+    e.report.imagePaths = {"a.png"};
+    std::vector<yolo::data::Box> boxes;
+    std::vector<yolo::infer::Detection> found;
+    for (int i = 0; i < 3; ++i) {
+      const float x = 50.f * static_cast<float>(i);
+      boxes.push_back({x, 0, x + 20, 20, 0});
+      if (i < epoch) {
+        yolo::infer::Detection d;
+        d.x1 = x;
+        d.x2 = x + 20;
+        d.y2 = 20;
+        d.score = 0.9f;
+        found.push_back(d);
+      }
+    }
+    e.report.groundTruth = {boxes};
+    e.report.detections = {found};
+    yolo::eval::saveEvaluation(yolo::eval::savedEvaluationPath(run.toStdString(), epoch), e);
+  }
+
   // The samples the view evaluated, back from its report (paths and boxes).
   static std::vector<yolo::data::Sample> samplesOf(const yolo::eval::EvaluationReport& r) {
     std::vector<yolo::data::Sample> samples;

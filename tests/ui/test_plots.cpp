@@ -10,6 +10,7 @@
 
 #include "ui/plots/lr_curve.h"
 #include "ui/plots/plot_panel.h"
+#include "ui/plots/qcp.h"
 #include "ui/plots/smoothing.h"
 #include "ui/plots/training_plots.h"
 
@@ -156,6 +157,39 @@ class TestPlots : public QObject {
     QVERIFY(steps.size() < 600);
     QVERIFY(steps.contains(777.0));
     QCOMPARE(steps.back(), 100000.0);
+  }
+
+  void clickingAnMapPointNamesItsRunAndEpoch() {
+    yolo::ui::TrainingPlots plots;
+    plots.resize(600, 900);
+    plots.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plots));
+    const int first = plots.addRun(QStringLiteral("run-a"));
+    const int second = plots.addRun(QStringLiteral("run-b"));
+    for (int e = 1; e <= 4; ++e) {
+      yolo::ui::EpochRecord epoch;
+      epoch.epoch = e;
+      epoch.step = 10 * e;
+      epoch.map50 = 0.2 * e;
+      plots.addEpoch(second, epoch);
+    }
+    PlotPanel* panel = plots.mapPanel();
+    panel->redrawNow();
+    QSignalSpy clicked(&plots, &yolo::ui::TrainingPlots::mapPointClicked);
+    QCustomPlot* plot = panel->findChild<QCustomPlot*>(QStringLiteral("plot"));
+    QVERIFY(plot);
+    const QPoint onThird(static_cast<int>(plot->xAxis->coordToPixel(3)),
+                         static_cast<int>(plot->yAxis->coordToPixel(0.6)));
+    QTest::mouseClick(plot, Qt::LeftButton, {}, onThird);
+    QCOMPARE(clicked.count(), 1);
+    QCOMPARE(clicked.at(0).at(0).toInt(), second);
+    QCOMPARE(clicked.at(0).at(1).toInt(), 3);
+    // Far from every point: nothing. A drag is not a click.
+    QTest::mouseClick(plot, Qt::LeftButton, {}, onThird + QPoint(0, 60));
+    QTest::mousePress(plot, Qt::LeftButton, {}, onThird);
+    QTest::mouseRelease(plot, Qt::LeftButton, {}, onThird + QPoint(30, 0));
+    QCOMPARE(clicked.count(), 1);
+    Q_UNUSED(first);
   }
 
   void runsOverlay() {

@@ -23,6 +23,10 @@ struct Evaluation {
   std::vector<std::string> classNames;  ///< the model's
   QString model;                        ///< the checkpoint evaluated
   QString description;                  ///< which images, from openEvaluationSet
+  /// For an evaluation the trainer kept (core/eval/saved_evaluation.h): its run folder and
+  /// epoch; empty and -1 for one made in the view.
+  QString runDir;
+  int epoch = -1;
 };
 
 class EvaluationJob : public QObject {

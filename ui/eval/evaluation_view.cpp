@@ -1,5 +1,7 @@
 #include "ui/eval/evaluation_view.h"
 
+#include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -13,10 +15,15 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
+#include <exception>
+
+#include "core/eval/saved_evaluation.h"
 #include "ui/eval/confusion_table.h"
 #include "ui/eval/pr_curves_plot.h"
 
@@ -95,6 +102,32 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
   runRow->addWidget(evaluateButton_);
   runRow->addWidget(progress_, 1);
   inputs->addRow(QString(), runRow);
+  runEpochs_ = new QComboBox;
+  runEpochs_->setObjectName(QStringLiteral("runEpochs"));
+  runEpochs_->setToolTip(
+      tr("The trainer keeps each mAP evaluation: choose an epoch to see what "
+         "the detector got wrong then"));
+  connect(runEpochs_, &QComboBox::activated, this, [this](int index) {
+    showRunEvaluation(followedRun_, runEpochs_->itemData(index).toInt());
+  });
+  runEpochsRow_ = new QWidget;
+  auto* epochsLayout = new QHBoxLayout(runEpochsRow_);
+  epochsLayout->setContentsMargins(0, 0, 0, 0);
+  epochsLayout->addWidget(new QLabel(tr("Evaluated during training:")));
+  epochsLayout->addWidget(runEpochs_);
+  epochsLayout->addStretch(1);
+  runEpochsRow_->hide();
+  inputs->addRow(runEpochsRow_);
+  keptLoad_ = new QFutureWatcher<KeptLoad>(this);
+  connect(keptLoad_, &QFutureWatcher<KeptLoad>::finished, this, [this] {
+    const KeptLoad loaded = keptLoad_->result();
+    if (loaded.evaluation) {
+      showEvaluation(loaded.evaluation);
+    } else {
+      summary_->setText(tr("The kept evaluation cannot be shown: %1").arg(loaded.error));
+      Q_EMIT statusMessage(summary_->text());
+    }
+  });
 
   summary_ = new QLabel(tr("Choose a model and the data to evaluate it on."));
   summary_->setObjectName(QStringLiteral("evaluationSummary"));
@@ -244,6 +277,77 @@ void EvaluationView::evaluate() {
   summary_->setText(tr("Evaluating %1 on %2…").arg(QFileInfo(model()).fileName(), data()));
 }
 
+void EvaluationView::showRunEvaluation(const QString& runDir, int epoch) {
+  if (runDir.isEmpty() || epoch < 1) return;
+  if (runDir != followedRun_) {
+    followedRun_ = runDir;
+    listRunEpochs(epoch);
+  } else if (runEpochs_->findData(epoch) >= 0) {
+    runEpochs_->setCurrentIndex(runEpochs_->findData(epoch));
+  }
+  summary_->setText(tr("Reading the evaluation after epoch %1…").arg(epoch));
+  // Captures no `this`: a read the view no longer waits for (a newer choice, the view
+  // closed) ends on its own and its result is dropped.
+  keptLoad_->setFuture(QtConcurrent::run([runDir, epoch] {
+    KeptLoad loaded;
+    try {
+      eval::SavedEvaluation kept =
+          eval::loadEvaluation(eval::savedEvaluationPath(runDir.toStdString(), epoch));
+      auto evaluation = std::make_shared<Evaluation>();
+      evaluation->report = std::move(kept.report);
+      evaluation->classNames = std::move(kept.classNames);
+      evaluation->model = runDir;
+      evaluation->runDir = runDir;
+      evaluation->epoch = kept.epoch;
+      evaluation->description =
+          QCoreApplication::translate(
+              "yolo::ui::EvaluationView",
+              "Kept by the trainer after epoch %1 (step %2) of %3, on its test images; a case "
+              "opens in the Detect view with the run's best.pt")
+              .arg(kept.epoch)
+              .arg(kept.step)
+              .arg(QDir::toNativeSeparators(runDir));
+      loaded.evaluation = std::move(evaluation);
+    } catch (const std::exception& e) {
+      loaded.error = QString::fromStdString(e.what());
+    }
+    return loaded;
+  }));
+}
+
+void EvaluationView::followRun(const QString& runDir) {
+  if (runDir.isEmpty()) return;
+  followedRun_ = runDir;
+  listRunEpochs(-1);
+  const bool ownShown = evaluation_ && evaluation_->epoch < 0;
+  const int latest = latestRunEpoch();
+  if (latest >= 1 && !ownShown && !job_->isRunning()) showRunEvaluation(runDir, latest);
+}
+
+void EvaluationView::runEvaluated(const QString& runDir, int epoch) {
+  if (runDir != followedRun_) return;
+  const int previousLatest = latestRunEpoch();
+  const bool showingLatest =
+      !evaluation_ || (evaluation_->runDir == runDir && evaluation_->epoch == previousLatest);
+  listRunEpochs(evaluation_ && evaluation_->runDir == runDir ? evaluation_->epoch : -1);
+  if (showingLatest && !job_->isRunning() && !keptLoad_->isRunning())
+    showRunEvaluation(runDir, epoch);
+}
+
+void EvaluationView::listRunEpochs(int epoch) {
+  const QSignalBlocker block(runEpochs_);
+  runEpochs_->clear();
+  for (int e : eval::savedEvaluationEpochs(followedRun_.toStdString()))
+    runEpochs_->addItem(tr("after epoch %1").arg(e), e);
+  const int index = runEpochs_->findData(epoch);
+  runEpochs_->setCurrentIndex(index >= 0 ? index : runEpochs_->count() - 1);
+  runEpochsRow_->setVisible(runEpochs_->count() > 0);
+}
+
+int EvaluationView::latestRunEpoch() const {
+  return runEpochs_->count() > 0 ? runEpochs_->itemData(runEpochs_->count() - 1).toInt() : -1;
+}
+
 void EvaluationView::setRunning(bool running) {
   evaluateButton_->setText(running ? tr("Cancel") : tr("Evaluate"));
   model_->setEnabled(!running);
@@ -267,12 +371,12 @@ void EvaluationView::showEvaluation(std::shared_ptr<const Evaluation> evaluation
   evaluation_ = std::move(evaluation);
   const eval::EvaluationReport& r = evaluation_->report;
   const eval::EvaluationResult& e = r.result;
-  QString text = tr("mAP@0.5 %1 · mAP@0.5:0.95 %2 · %3 images, %4 objects · %5 images/s")
+  QString text = tr("mAP@0.5 %1 · mAP@0.5:0.95 %2 · %3 images, %4 objects")
                      .arg(e.map50, 0, 'f', 4)
                      .arg(e.map50_95, 0, 'f', 4)
                      .arg(r.images)
-                     .arg(e.groundTruthBoxes)
-                     .arg(r.imagesPerSecond, 0, 'f', 1);
+                     .arg(e.groundTruthBoxes);
+  if (r.imagesPerSecond > 0) text += tr(" · %1 images/s").arg(r.imagesPerSecond, 0, 'f', 1);
   if (!e.unreadableImages.empty())
     text += tr(" · %1 images could not be read").arg(e.unreadableImages.size());
   if (!r.issues.empty()) text += tr(" · %1 annotation entries skipped").arg(r.issues.size());
@@ -297,9 +401,17 @@ void EvaluationView::showEvaluation(std::shared_ptr<const Evaluation> evaluation
   perClass_->sortByColumn(0, Qt::AscendingOrder);
   prCurves_->setCurves(e.perClass);
   judge();
-  Q_EMIT statusMessage(tr("Evaluated %1: mAP@0.5 %2")
-                           .arg(QFileInfo(evaluation_->model).fileName())
-                           .arg(e.map50, 0, 'f', 4));
+  if (evaluation_->epoch >= 1) {
+    const int index = runEpochs_->findData(evaluation_->epoch);
+    if (index >= 0) runEpochs_->setCurrentIndex(index);
+  }
+  Q_EMIT statusMessage(evaluation_->epoch >= 1 ? tr("%1 after epoch %2: mAP@0.5 %3")
+                                                     .arg(QFileInfo(evaluation_->runDir).fileName())
+                                                     .arg(evaluation_->epoch)
+                                                     .arg(e.map50, 0, 'f', 4)
+                                               : tr("Evaluated %1: mAP@0.5 %2")
+                                                     .arg(QFileInfo(evaluation_->model).fileName())
+                                                     .arg(e.map50, 0, 'f', 4));
 }
 
 void EvaluationView::judge() {

@@ -5,6 +5,7 @@
 // matrix at a score and IoU the user chooses (re-judged at once, without the network), each
 // cell listing its cases. The evaluation runs on a pool thread with progress and Cancel.
 
+#include <QFutureWatcher>
 #include <QWidget>
 
 #include <memory>
@@ -12,6 +13,7 @@
 #include "core/eval/error_analysis.h"
 #include "ui/eval/evaluation_job.h"
 
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -46,6 +48,18 @@ class EvaluationView : public QWidget {
   void saveSettings(QSettings& settings) const;
   /// Starts the evaluation (or cancels the one running).
   void evaluate();
+
+  /// Shows the evaluation the trainer kept after `epoch` of the run in `runDir` (read off
+  /// the GUI thread; a failure is said in the summary).
+  void showRunEvaluation(const QString& runDir, int epoch);
+  /// Offers the evaluations the trainer kept of `runDir` in the epoch list, and shows the
+  /// latest unless an evaluation made in the view is shown.
+  void followRun(const QString& runDir);
+  /// Training evaluated `epoch` of `runDir`: listed, and shown when the view shows that
+  /// run's previous latest (a chosen earlier epoch, or an evaluation of one's own, stays).
+  void runEvaluated(const QString& runDir, int epoch);
+  /// The run whose kept evaluations are listed; empty when none.
+  QString followedRun() const { return followedRun_; }
   bool isRunning() const { return job_->isRunning(); }
 
   /// The last finished evaluation and its error analysis at the chosen thresholds; null and
@@ -68,12 +82,25 @@ class EvaluationView : public QWidget {
 
  private:
   void showEvaluation(std::shared_ptr<const Evaluation> evaluation);
+  /// Lists the epochs of followedRun_ with a kept evaluation; selects `epoch` when listed.
+  void listRunEpochs(int epoch);
+  /// The latest listed epoch; -1 when none.
+  int latestRunEpoch() const;
   void judge();
   void listCases(int truth, int predicted);
   void setRunning(bool running);
   QString className(int classId) const;
 
   EvaluationJob* job_ = nullptr;
+  /// A kept evaluation read off the GUI thread: the evaluation, or why it could not be.
+  struct KeptLoad {
+    std::shared_ptr<const Evaluation> evaluation;
+    QString error;
+  };
+  QFutureWatcher<KeptLoad>* keptLoad_ = nullptr;
+  QString followedRun_;
+  QComboBox* runEpochs_ = nullptr;
+  QWidget* runEpochsRow_ = nullptr;
   std::shared_ptr<const Evaluation> evaluation_;
   eval::ErrorAnalysis errors_;
   QLineEdit* model_ = nullptr;

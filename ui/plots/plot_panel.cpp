@@ -6,6 +6,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
+#include <QMouseEvent>
 #include <QSaveFile>
 #include <QSlider>
 #include <QTextStream>
@@ -23,6 +24,8 @@ namespace yolo::ui {
 namespace {
 constexpr int kRedrawIntervalMs = 100;  // ~10 Hz: smooth to the eye, cheap for the CPU
 constexpr int kSmoothSteps = 100;       // slider resolution; weight = value / 100 (max 0.99)
+constexpr int kClickSlopPixels = 3;     // a press and release this close is a click, not a drag
+constexpr double kPointPickRadiusPixels = 10;  // a click this close to a point picks it
 
 QColor faint(QColor c) {
   c.setAlpha(60);
@@ -58,7 +61,14 @@ PlotPanel::PlotPanel(const QString& title, const QString& xLabel, const QString&
   marker_->setVisible(false);
 
   // Once the user drags or zooms, stop refitting the axes under their hands.
-  connect(plot_, &QCustomPlot::mousePress, this, [this] { followData_ = false; });
+  connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+    followData_ = false;
+    pressedAt_ = event->position();
+  });
+  connect(plot_, &QCustomPlot::mouseRelease, this, [this](QMouseEvent* event) {
+    if ((event->position() - pressedAt_).manhattanLength() <= kClickSlopPixels)
+      clickAt(event->position());
+  });
   connect(plot_, &QCustomPlot::mouseWheel, this, [this] { followData_ = false; });
   connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
 
@@ -70,6 +80,27 @@ PlotPanel::PlotPanel(const QString& title, const QString& xLabel, const QString&
 }
 
 PlotPanel::~PlotPanel() = default;
+
+void PlotPanel::clickAt(const QPointF& pixel) {
+  int best = -1;
+  double bestX = 0, bestY = 0;
+  double bestDistance = kPointPickRadiusPixels * kPointPickRadiusPixels;
+  for (int id = 0; id < seriesCount(); ++id) {
+    const Series& s = *series_[id];
+    if (s.removed || !s.visible) continue;
+    for (int i = 0; i < s.x.size(); ++i) {
+      const double dx = plot_->xAxis->coordToPixel(s.x[i]) - pixel.x();
+      const double dy = plot_->yAxis->coordToPixel(s.y[i]) - pixel.y();
+      if (dx * dx + dy * dy < bestDistance) {
+        bestDistance = dx * dx + dy * dy;
+        best = id;
+        bestX = s.x[i];
+        bestY = s.y[i];
+      }
+    }
+  }
+  if (best >= 0) Q_EMIT pointClicked(best, bestX, bestY);
+}
 
 void PlotPanel::buildToolbar(const QString& title) {
   auto* bar = new QHBoxLayout;

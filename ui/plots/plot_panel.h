@@ -5,6 +5,7 @@
 // thousands of steps stays smooth.
 
 #include <QColor>
+#include <QPointF>
 #include <QString>
 #include <QTimer>
 #include <QVector>
@@ -80,6 +81,9 @@ class PlotPanel : public QWidget {
   QCustomPlot* plot() const { return plot_; }
 
  Q_SIGNALS:
+  /// A click (a press and release without a drag) within a few pixels of a point of a
+  /// shown series: that point's values.
+  void pointClicked(int series, double x, double y);
   void smoothingChanged(double weight);
   void logScaleChanged(bool on);
 
@@ -98,6 +102,8 @@ class PlotPanel : public QWidget {
   };
 
   void buildToolbar(const QString& title);
+  /// Emits pointClicked for the shown point nearest `pixel`, if one is close enough.
+  void clickAt(const QPointF& pixel);
   void rebuildSmoothed(Series& s);
   void flushPending();
   void fitAxes();
@@ -114,6 +120,7 @@ class PlotPanel : public QWidget {
   QTimer redrawTimer_;
   bool dirty_ = false;
   bool followData_ = true;
+  QPointF pressedAt_;  ///< where the last mouse press was, to tell a click from a drag
   double smoothing_ = 0.0;
   bool logScale_ = false;
 };

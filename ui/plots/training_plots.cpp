@@ -49,6 +49,13 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
   map_ = new PlotPanel(tr("mAP@0.5"), tr("epoch"), tr("mAP@0.5"), this);
   map_->setObjectName(QStringLiteral("mapPlot"));
   map_->setSmoothingControlVisible(false);
+  map_->setToolTip(tr("Click a point to see what the detector got wrong at that epoch"));
+  connect(map_, &PlotPanel::pointClicked, this, [this](int series, double epoch, double) {
+    for (int run = 0; run < runCount(); ++run) {
+      if (hasRun(run) && runs_[run].map == series)
+        Q_EMIT mapPointClicked(run, static_cast<int>(std::lround(epoch)));
+    }
+  });
 
   perScaleBox_ = new QCheckBox(tr("Per-scale losses"), this);
   perScaleBox_->setObjectName(QStringLiteral("perScale"));
@@ -71,14 +78,14 @@ TrainingPlots::TrainingPlots(QWidget* parent) : QWidget(parent) {
 }
 
 void TrainingPlots::relabel() {
-  const auto shown = std::count_if(runs_.begin(), runs_.end(),
-                                   [](const RunSeries& r) { return !r.removed; });
+  const auto shown =
+      std::count_if(runs_.begin(), runs_.end(), [](const RunSeries& r) { return !r.removed; });
   for (const RunSeries& r : runs_) {
     if (r.removed) continue;
     const bool withLabel = shown > 1 && !r.label.isEmpty();
     for (const RunSeries::Named& n : r.named) {
-      n.panel->renameSeries(n.id, withLabel ? QStringLiteral("%1 · %2").arg(n.base, r.label)
-                                            : n.base);
+      n.panel->renameSeries(n.id,
+                            withLabel ? QStringLiteral("%1 · %2").arg(n.base, r.label) : n.base);
     }
   }
 }
@@ -113,6 +120,7 @@ int TrainingPlots::addRun(const QString& label) {
 
 void TrainingPlots::clearRuns() {
   runs_.clear();
+  planPreview_ = -1;
   loss_->clear();
   lr_->clear();
   map_->clear();
@@ -197,6 +205,22 @@ void TrainingPlots::setSchedule(int run, const train::LrSchedule& schedule) {
   QVector<double> steps, rates;
   sampleLrCurve(schedule, steps, rates);
   lr_->setData(runs_[run].lrPlanned, steps, rates);
+}
+
+void TrainingPlots::setPlanPreview(const train::LrSchedule& schedule, const QString& label) {
+  if (label.isEmpty()) {
+    if (planPreview_ >= 0) lr_->removeSeries(planPreview_);
+    planPreview_ = -1;
+    return;
+  }
+  if (planPreview_ < 0) {
+    planPreview_ =
+        lr_->addSeries(label, kLr.darker(130), PlotPanel::Style::Line, Qt::DashLine, false);
+  }
+  lr_->renameSeries(planPreview_, label);
+  QVector<double> steps, rates;
+  sampleLrCurve(schedule, steps, rates);
+  lr_->setData(planPreview_, steps, rates);
 }
 
 void TrainingPlots::setCurrentStep(double step) { lr_->setMarker(step); }

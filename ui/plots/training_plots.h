@@ -41,6 +41,12 @@ class TrainingPlots : public QWidget {
   void addEpoch(int run, const EpochRecord& record);
   /// Draws the run's planned learning rate over all its steps.
   void setSchedule(int run, const train::LrSchedule& schedule);
+  /// A learning-rate plan not in effect yet, drawn dashed over the runs: the form's
+  /// settings before Start, or a change to the running run before it is applied. An
+  /// empty `label` takes it off.
+  void setPlanPreview(const train::LrSchedule& schedule, const QString& label);
+  void clearPlanPreview() { setPlanPreview({}, QString()); }
+  bool hasPlanPreview() const { return planPreview_ >= 0; }
   /// Marker at the step the live run is at (NaN: none).
   void setCurrentStep(double step);
 
@@ -50,6 +56,10 @@ class TrainingPlots : public QWidget {
   PlotPanel* lossPanel() const { return loss_; }
   PlotPanel* lrPanel() const { return lr_; }
   PlotPanel* mapPanel() const { return map_; }
+
+ Q_SIGNALS:
+  /// An mAP point was clicked: `run`'s evaluation after `epoch`.
+  void mapPointClicked(int run, int epoch);
 
  private:
   struct RunSeries {
@@ -76,6 +86,7 @@ class TrainingPlots : public QWidget {
   PlotPanel* map_ = nullptr;
   QCheckBox* perScaleBox_ = nullptr;
   std::vector<RunSeries> runs_;
+  int planPreview_ = -1;  ///< series of lr_ drawing setPlanPreview(), -1 when none
   bool perScale_ = false;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 // A run folder drawn on the training plots from its files: metrics.jsonl followed as it
 // grows (a `yolo-cli train` elsewhere may still be writing it), the planned learning rate
-// from config.json once the steps per epoch are known.
+// from config.json once the steps per epoch are known, and again when the run changes its
+// plan ("schedule_adjusted").
 
 #include <QObject>
 #include <QString>
@@ -37,6 +38,10 @@ class FollowedRun : public QObject {
  private:
   void onStep(const StepRecord& r);
   void onEpoch(const EpochRecord& r);
+  void onEvent(const EventRecord& e);
+  /// config.json as it is now; empty when it cannot be read.
+  void readConfig();
+  void drawSchedule(qint64 stepsPerEpoch);
 
   QString runDir_;
   TrainingPlots* plots_ = nullptr;
@@ -44,6 +49,7 @@ class FollowedRun : public QObject {
   int plotRun_ = -1;
   std::optional<run::RunConfig> config_;
   bool scheduleDrawn_ = false;
+  qint64 stepsPerEpoch_ = 0;
   qint64 lastStep_ = 0;
 };
 

@@ -29,6 +29,7 @@
 #include "core/run/mixed_precision.h"
 #include "ui/common/collapsible_section.h"
 #include "ui/common/compute_devices.h"
+#include "ui/common/number_edits.h"
 
 namespace yolo::ui {
 
@@ -50,18 +51,6 @@ QDoubleSpinBox* dspin(double lo, double hi, double step, int decimals) {
   box->setDecimals(decimals);
   return box;
 }
-
-QLineEdit* sciEdit(const QString& name) {
-  auto* edit = new QLineEdit;
-  edit->setObjectName(name);
-  auto* validator = new QDoubleValidator(0.0, 10.0, 12, edit);
-  validator->setNotation(QDoubleValidator::ScientificNotation);
-  validator->setLocale(QLocale::c());
-  edit->setValidator(validator);
-  return edit;
-}
-
-QString sci(double v) { return QString::number(v, 'g', 6); }
 
 /// The mAP cadence: "auto" (kEvalEveryEpochsAuto), "never" (0) or "every N epochs".
 class EvalEverySpinBox : public QSpinBox {
@@ -221,9 +210,9 @@ QWidget* RunConfigForm::buildBasic() {
   maxSteps_->setObjectName(QStringLiteral("maxSteps"));
   maxSteps_->setSpecialValueText(tr("no cap"));
   form->addRow(tr("Max &steps:"), maxSteps_);
-  lrInit_ = sciEdit(QStringLiteral("lrInit"));
+  lrInit_ = scientificEdit(QStringLiteral("lrInit"));
   form->addRow(tr("LR &start:"), lrInit_);
-  lrEnd_ = sciEdit(QStringLiteral("lrEnd"));
+  lrEnd_ = scientificEdit(QStringLiteral("lrEnd"));
   form->addRow(tr("LR e&nd:"), lrEnd_);
   warmup_ = dspin(0, 1000, 0.5, 2);
   warmup_->setObjectName(QStringLiteral("warmupEpochs"));
@@ -276,7 +265,7 @@ QWidget* RunConfigForm::buildAdvanced() {
   auto* startFrom = withBrowse(pretrained_, false, tr("Darknet weights (*.weights)"));
   static_cast<QHBoxLayout*>(startFrom->layout())->addWidget(freezeEpochs_);
   form->addRow(tr("Start from weights:"), startFrom);
-  weightDecay_ = sciEdit(QStringLiteral("weightDecay"));
+  weightDecay_ = scientificEdit(QStringLiteral("weightDecay"));
   form->addRow(tr("Weight decay:"), weightDecay_);
   anchors_ = new QLineEdit;
   anchors_->setObjectName(QStringLiteral("anchors"));
@@ -420,10 +409,10 @@ void RunConfigForm::setConfig(const run::RunConfig& c) {
   epochs_->setValue(c.epochs);
   batch_->setValue(c.batchSize);
   maxSteps_->setValue(static_cast<int>(std::min<int64_t>(c.maxSteps, maxSteps_->maximum())));
-  lrInit_->setText(sci(c.lrInit));
-  lrEnd_->setText(sci(c.lrEnd));
+  lrInit_->setText(scientificText(c.lrInit));
+  lrEnd_->setText(scientificText(c.lrEnd));
   warmup_->setValue(c.warmupEpochs);
-  weightDecay_->setText(sci(c.weightDecay));
+  weightDecay_->setText(scientificText(c.weightDecay));
   evalEvery_->setValue(c.evalEveryEpochs);
   device_->setCurrentText(str(c.device));
   precision_->setCurrentText(str(c.precision));

@@ -15,18 +15,23 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
 
+#include "core/run/schedule_change.h"
+#include "core/train/lr_schedule.h"
+#include "core/train/run_adjustment.h"
 #include "core/util/format_duration.h"
 #include "ui/plots/plot_panel.h"
 #include "ui/plots/training_plots.h"
 #include "ui/train/followed_run.h"
+#include "ui/train/form_plan_preview.h"
 #include "ui/train/metrics_follower.h"
+#include "ui/train/plan_editor.h"
 #include "ui/train/plotted_runs.h"
 #include "ui/train/run_config_form.h"
-#include "ui/train/run_schedule.h"
 
 namespace yolo::ui {
 
@@ -40,9 +45,40 @@ TrainView::TrainView(QWidget* parent) : QWidget(parent) {
           [this](const QString& dir, const run::RunConfig& config) {
             liveConfig_ = config;
             currentRunDir_ = dir;
+            planEditor_->setPlan(config);
+            plots_->clearPlanPreview();
             appendLog(tr("Run folder: %1").arg(QDir::toNativeSeparators(dir)));
             Q_EMIT currentRunDirChanged(dir);
           });
+  connect(planEditor_, &PlanEditor::edited, this, &TrainView::previewPlanChange);
+  connect(planEditor_, &PlanEditor::applyRequested, this, &TrainView::applyPlanChange);
+  formPlan_ = new FormPlanPreview(this);
+  formPlanTimer_ = new QTimer(this);
+  formPlanTimer_->setSingleShot(true);
+  formPlanTimer_->setInterval(300);
+  connect(form_, &RunConfigForm::changed, this, &TrainView::planFormSoon);
+  connect(formPlanTimer_, &QTimer::timeout, this, [this] {
+    if (!session_->isActive()) formPlan_->plan(form_->config());
+  });
+  connect(formPlan_, &FormPlanPreview::ready, this,
+          [this](const train::LrSchedule& schedule, qint64 stepsPerEpoch, qint64 images) {
+            if (session_->isActive()) return;
+            plots_->setPlanPreview(schedule, tr("plan: %1 steps (%2 images, %3 an epoch)")
+                                                 .arg(schedule.totalSteps)
+                                                 .arg(images)
+                                                 .arg(stepsPerEpoch));
+          });
+  connect(formPlan_, &FormPlanPreview::unavailable, this, [this] {
+    if (!session_->isActive()) plots_->clearPlanPreview();
+  });
+  planFormSoon();
+  connect(plots_, &TrainingPlots::mapPointClicked, this, [this](int plotRun, int epoch) {
+    QString runDir;
+    if (plotRun == runs_->liveRun()) runDir = currentRunDir_;
+    for (const FollowedRun* run : runs_->followed())
+      if (run->plotRun() == plotRun) runDir = run->runDir();
+    if (!runDir.isEmpty()) Q_EMIT evaluationChosen(runDir, epoch);
+  });
   connect(session_, &TrainingSession::step, this, &TrainView::onStep);
   connect(session_, &TrainingSession::epoch, this, &TrainView::onEpoch);
   connect(session_, &TrainingSession::event, this, &TrainView::onEvent);
@@ -115,6 +151,9 @@ void TrainView::buildUi() {
   auto* runButtons = new QHBoxLayout;
   for (auto* b : {start_, pause_, resume_, stop_}) runButtons->addWidget(b);
   controlsLayout->addLayout(runButtons);
+  planEditor_ = new PlanEditor;
+  planEditor_->hide();
+  controlsLayout->addWidget(planEditor_);
   auto* folderButtons = new QHBoxLayout;
   for (auto* b : {resumeRun_, openRun_, clearPlots_}) folderButtons->addWidget(b);
   controlsLayout->addLayout(folderButtons);
@@ -187,8 +226,11 @@ void TrainView::updateButtons() {
   resume_->setEnabled(s == State::Paused);
   stop_->setEnabled(s == State::Running || s == State::Paused || s == State::Starting);
   form_->setEnabled(s == State::Idle);
+  planEditor_->setVisible(s != State::Idle);
+  planEditor_->setEnabled(s == State::Running || s == State::Paused);
   switch (s) {
     case State::Idle:
+      planFormSoon();  // the form's plan again, where the run's preview was
       break;
     case State::Starting:
       Q_EMIT statusMessage(tr("Training: loading data and model…"));
@@ -322,10 +364,11 @@ void TrainView::onStep(const StepRecord& r) {
     plots_->addStep(liveRun, r);
     plots_->setCurrentStep(static_cast<double>(r.step));
     if (!scheduleDrawn_ && r.stepsPerEpoch > 0) {
-      plots_->setSchedule(liveRun, scheduleFor(liveConfig_, r.stepsPerEpoch, r.totalSteps));
+      plots_->setSchedule(liveRun, train::scheduleFor(liveConfig_, r.stepsPerEpoch));
       scheduleDrawn_ = true;
     }
   }
+  stepsPerEpoch_ = r.stepsPerEpoch;
   if (r.totalSteps > 0) {
     // QProgressBar is int-based; steps fit comfortably.
     progress_->setRange(0, static_cast<int>(r.totalSteps));
@@ -348,6 +391,7 @@ void TrainView::onEpoch(const EpochRecord& r) {
       tr("Epoch %1 done in %2").arg(r.epoch).arg(QString::fromStdString(formatDuration(r.seconds)));
   if (r.hasValidation()) text += tr(", val loss %1").arg(r.valTotal, 0, 'g', 4);
   if (r.hasMap()) {
+    Q_EMIT mapEvaluated(currentRunDir_, r.epoch);
     text += tr(", mAP@0.5 %1").arg(r.map50, 0, 'f', 3);
     showProblem(QString());  // an earlier map_failed no longer holds
   }
@@ -364,7 +408,58 @@ void TrainView::onEvent(const EventRecord& e) {
   } else if (e.event == QLatin1String("checkpoint") &&
              problemEvent_ == QLatin1String("write_failed")) {
     showProblem(QString());  // written after all
+  } else if (e.event == QLatin1String("schedule_adjusted")) {
+    onPlanChanged();
+  } else if (e.event == QLatin1String("adjust_refused")) {
+    showProblem(tr("The run kept its plan: %1").arg(e.message));
+    problemEvent_ = e.event;
   }
+}
+
+void TrainView::planFormSoon() {
+  if (!session_->isActive()) formPlanTimer_->start();
+}
+
+void TrainView::previewPlanChange() {
+  const run::ScheduleChange change = planEditor_->change();
+  if (change.empty() || stepsPerEpoch_ <= 0) {
+    plots_->clearPlanPreview();
+    return;
+  }
+  const run::RunConfig changed = run::withScheduleChange(liveConfig_, change);
+  const train::LrSchedule schedule = train::scheduleFor(changed, stepsPerEpoch_);
+  plots_->setPlanPreview(schedule, tr("new plan: %1 steps").arg(schedule.totalSteps));
+}
+
+void TrainView::applyPlanChange() {
+  const run::ScheduleChange change = planEditor_->change();
+  if (change.empty() || currentRunDir_.isEmpty()) return;
+  const QString what = QString::fromStdString(
+      run::describeScheduleChange(liveConfig_, run::withScheduleChange(liveConfig_, change)));
+  try {
+    train::adjustRun(currentRunDir_.toStdString(), change);
+    appendLog(tr("Plan change asked (%1): the run takes it before its next step").arg(what),
+              QStringLiteral("plan"));
+  } catch (const std::exception& e) {
+    showProblem(tr("The plan cannot change: %1").arg(QString::fromStdString(e.what())));
+    problemEvent_ = QStringLiteral("adjust_refused");
+  }
+}
+
+void TrainView::onPlanChanged() {
+  try {
+    liveConfig_ = run::loadRunConfig(
+        QDir(currentRunDir_).filePath(QStringLiteral("config.json")).toStdString());
+  } catch (const std::exception& e) {
+    appendLog(tr("Cannot read the changed plan: %1").arg(QString::fromStdString(e.what())),
+              QStringLiteral("failed"));
+    return;
+  }
+  planEditor_->setPlan(liveConfig_);
+  plots_->clearPlanPreview();
+  if (problemEvent_ == QLatin1String("adjust_refused")) showProblem(QString());
+  if (runs_->liveRun() >= 0 && stepsPerEpoch_ > 0)
+    plots_->setSchedule(runs_->liveRun(), train::scheduleFor(liveConfig_, stepsPerEpoch_));
 }
 
 void TrainView::chooseRunToResume() {

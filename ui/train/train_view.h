@@ -14,9 +14,12 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSettings;
+class QTimer;
 
 namespace yolo::ui {
 
+class FormPlanPreview;
+class PlanEditor;
 class PlottedRuns;
 class RunConfigForm;
 class TrainingPlots;
@@ -30,6 +33,8 @@ class TrainView : public QWidget {
   TrainingSession* session() const { return session_; }
   RunConfigForm* form() const { return form_; }
   TrainingPlots* plots() const { return plots_; }
+  /// The epochs and rates of the live run, editable while it trains.
+  PlanEditor* planEditor() const { return planEditor_; }
   QPlainTextEdit* log() const { return log_; }
   /// The runs drawn on the plots, one item each (item data: the plot run index).
   QListWidget* runList() const { return runList_; }
@@ -65,6 +70,10 @@ class TrainView : public QWidget {
   /// One line for the status bar: what training is doing.
   void statusMessage(const QString& text);
   void currentRunDirChanged(const QString& runDir);
+  /// The live run measured its mAP after `epoch` (and kept that evaluation).
+  void mapEvaluated(const QString& runDir, int epoch);
+  /// An mAP point was clicked: the user wants `runDir`'s evaluation after `epoch`.
+  void evaluationChosen(const QString& runDir, int epoch);
   void runEnded();
 
  private:
@@ -79,6 +88,14 @@ class TrainView : public QWidget {
   void onEvent(const EventRecord& e);
   /// Lists the runs on the plots again (after one was added or removed).
   void refreshRunList();
+  /// Draws the plan editor's change to the live run as a preview, or takes it off.
+  void previewPlanChange();
+  /// Sends the plan editor's change to the live run (it applies before its next step).
+  void applyPlanChange();
+  /// The live run changed its plan: config.json is the new plan, drawn in place of the old.
+  void onPlanChanged();
+  /// Before Start: the form's plan (after a short pause in editing).
+  void planFormSoon();
 
   TrainingSession* session_ = nullptr;
   RunConfigForm* form_ = nullptr;
@@ -98,8 +115,12 @@ class TrainView : public QWidget {
   QListWidget* runList_ = nullptr;
   QPushButton* removeRun_ = nullptr;
 
+  PlanEditor* planEditor_ = nullptr;
+  FormPlanPreview* formPlan_ = nullptr;
+  QTimer* formPlanTimer_ = nullptr;
   PlottedRuns* runs_ = nullptr;
   bool scheduleDrawn_ = false;
+  qint64 stepsPerEpoch_ = 0;  ///< of the live run, from its step records
   run::RunConfig liveConfig_;
   QString currentRunDir_;
   QString lastStatus_;
