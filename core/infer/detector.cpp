@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/data/annotation_file.h"
+#include "core/infer/explain_detections.h"
 #include "core/infer/onednn_network.h"
 #include "core/infer/postprocess.h"
 #include "core/infer/winograd_conv.h"
@@ -48,6 +49,8 @@ struct Detector::Impl {
 
   // The last image's network output, so refilter() needs no network run.
   torch::Tensor candidates;  // [K, 5 + C] CPU, see decodeCandidates()
+  torch::Tensor origins;     // [K] int64: where each candidate comes from (explain())
+  std::vector<HeadLayout> heads;
   LetterboxGeometry geometry;
   int sourceWidth = 0, sourceHeight = 0;
 
@@ -101,6 +104,7 @@ std::unique_ptr<Detector> Detector::load(const fs::path& modelPath, const std::s
     if (impl.device.is_cpu() && model::canPrepackForCpuInference())
       model::prepackForCpuInference(*impl.net);
   }
+  impl.heads = headLayouts(*impl.net);
   impl.input = torch::empty({1, 3, spec.inputSize, spec.inputSize},
                             torch::TensorOptions().dtype(torch::kFloat));
   if (manyImages) {
@@ -120,7 +124,10 @@ std::vector<Detection> Detector::detect(const cv::Mat& image, const DetectOption
       letterboxRgbFloatInto(bgr, impl.net->spec().inputSize, impl.input.data_ptr<float>());
   {
     torch::InferenceMode guard;
-    impl.candidates = decodeCandidates(impl.runNetwork(), *impl.net).front();
+    std::vector<torch::Tensor> origins;
+    impl.candidates =
+        decodeCandidates(impl.runNetwork(), *impl.net, kCandidateMinScore, &origins).front();
+    impl.origins = origins.front();
   }
   impl.geometry = geometry;
   impl.sourceWidth = bgr.cols;
@@ -135,6 +142,24 @@ std::vector<Detection> Detector::refilter(const DetectOptions& options) const {
   return toDetections(
       postprocess(impl.candidates, impl.geometry, impl.sourceWidth, impl.sourceHeight, options),
       impl.classNames);
+}
+
+std::vector<DetectionExplanation> Detector::explain(const DetectOptions& options) const {
+  const Impl& impl = *impl_;
+  if (!impl.candidates.defined()) return {};
+  torch::InferenceMode guard;
+  return explainDetections(impl.candidates, impl.origins, impl.heads, impl.geometry,
+                           impl.sourceWidth, impl.sourceHeight, options, impl.classNames);
+}
+
+std::optional<Candidate> Detector::strongestUndetectedAt(float x, float y,
+                                                         const DetectOptions& options) const {
+  const Impl& impl = *impl_;
+  if (!impl.candidates.defined()) return std::nullopt;
+  torch::InferenceMode guard;
+  return infer::strongestUndetectedAt(x, y, impl.candidates, impl.origins, impl.heads,
+                                      impl.geometry, impl.sourceWidth, impl.sourceHeight, options,
+                                      impl.classNames);
 }
 
 const std::vector<std::string>& Detector::classNames() const { return impl_->classNames; }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,9 @@ enum class DetectorUse {
 /// Images from which kManyImages pays for its set-up on a CPU (bench/README.md).
 inline constexpr int kManyImagesFrom = 32;
 
+struct Candidate;
+struct DetectionExplanation;
+
 class Detector {
  public:
   /// Loads a checkpoint file, or the best (else last) checkpoint of a run folder. The
@@ -69,6 +73,15 @@ class Detector {
 
   /// Re-filters the last image's cached output with other thresholds: no network run.
   std::vector<Detection> refilter(const DetectOptions& options) const;
+
+  /// Why the last image's detections with `options` are what they are: one explanation per
+  /// detection of refilter(options), in its order (core/infer/detection_explanation.h,
+  /// explainDetections()). No network run.
+  std::vector<DetectionExplanation> explain(const DetectOptions& options) const;
+  /// The best candidate of the last image that holds (x, y), image pixels, and is not
+  /// detected with `options`: why nothing is there. Nullopt when no candidate covers it.
+  std::optional<Candidate> strongestUndetectedAt(float x, float y,
+                                                 const DetectOptions& options) const;
 
   const std::vector<std::string>& classNames() const;
   int inputSize() const;

@@ -10,7 +10,8 @@
 namespace yolo::infer {
 
 std::vector<torch::Tensor> decodeCandidates(const std::vector<torch::Tensor>& rawHeads,
-                                            const model::YoloNetImpl& net, float minScore) {
+                                            const model::YoloNetImpl& net, float minScore,
+                                            std::vector<torch::Tensor>* origins) {
   TORCH_CHECK(rawHeads.size() == net.strides().size(), "decodeCandidates got ", rawHeads.size(),
               " heads, the network has ", net.strides().size(), " scales");
   const int64_t rowWidth = 5 + net.spec().numClasses;
@@ -28,6 +29,11 @@ std::vector<torch::Tensor> decodeCandidates(const std::vector<torch::Tensor>& ra
   out.reserve(static_cast<size_t>(all.size(0)));
   for (int64_t b = 0; b < all.size(0); ++b)
     out.push_back(all[b].index({keep[b]}).to(torch::kCPU, torch::kFloat).contiguous());
+  if (origins) {
+    origins->clear();
+    for (int64_t b = 0; b < all.size(0); ++b)
+      origins->push_back(torch::nonzero(keep[b]).view({-1}).to(torch::kCPU));
+  }
   return out;
 }
 
@@ -67,6 +73,7 @@ DetectionTensors postprocess(const torch::Tensor& candidates, const LetterboxGeo
   boxes = boxes.index({kept});
   scores = scores.index({kept});
   classes = classes.index({kept});
+  auto rowsKept = kept;
 
   DetectionTensors out;
   if (options.softNms) {
@@ -75,11 +82,13 @@ DetectionTensors postprocess(const torch::Tensor& candidates, const LetterboxGeo
     out.boxes = boxes.index({r.indices});
     out.scores = r.scores;
     out.classes = classes.index({r.indices});
+    out.rows = rowsKept.index({r.indices});
   } else {
     const auto order = nmsPerClass(boxes, scores, classes, options.iouThreshold);
     out.boxes = boxes.index({order});
     out.scores = scores.index({order});
     out.classes = classes.index({order});
+    out.rows = rowsKept.index({order});
   }
   if (options.insideCover < 1.f && out.size() > 1) {
     const auto outermost = dropBoxesInsideBetterOnes(out.boxes, out.scores, options.insideCover)
@@ -87,15 +96,18 @@ DetectionTensors postprocess(const torch::Tensor& candidates, const LetterboxGeo
     out.boxes = out.boxes.index({outermost});
     out.scores = out.scores.index({outermost});
     out.classes = out.classes.index({outermost});
+    out.rows = out.rows.index({outermost});
   }
   if (options.maxDetections > 0 && out.size() > options.maxDetections) {
     out.boxes = out.boxes.narrow(0, 0, options.maxDetections);
     out.scores = out.scores.narrow(0, 0, options.maxDetections);
     out.classes = out.classes.narrow(0, 0, options.maxDetections);
+    out.rows = out.rows.narrow(0, 0, options.maxDetections);
   }
   out.boxes = out.boxes.contiguous();
   out.scores = out.scores.contiguous();
   out.classes = out.classes.contiguous();
+  out.rows = out.rows.contiguous();
   return out;
 }
 

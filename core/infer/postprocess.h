@@ -21,15 +21,20 @@ inline constexpr float kCandidateMinScore = 0.001f;
 /// Raw head outputs of a batch (YoloNetImpl::forward) -> one candidate table per image:
 /// [K, 5 + C] float on the CPU, rows cx, cy, w, h (network-input pixels), objectness,
 /// C class probabilities, only rows whose objectness x best class probability >= minScore.
+/// With `origins`, it receives one [K] int64 tensor per image: each row's index in the
+/// heads' decoded outputs laid end to end, which tells its head, cell and anchor
+/// (originOf(), core/infer/explain_detections.h).
 std::vector<torch::Tensor> decodeCandidates(const std::vector<torch::Tensor>& rawHeads,
                                             const model::YoloNetImpl& net,
-                                            float minScore = kCandidateMinScore);
+                                            float minScore = kCandidateMinScore,
+                                            std::vector<torch::Tensor>* origins = nullptr);
 
 /// Detections as tensors, by descending score.
 struct DetectionTensors {
   torch::Tensor boxes;    ///< [K, 4] float x1, y1, x2, y2 in original-image pixels
   torch::Tensor scores;   ///< [K] float
   torch::Tensor classes;  ///< [K] int64
+  torch::Tensor rows;     ///< [K] int64: each detection's row in the candidate table
   int64_t size() const { return scores.defined() ? scores.size(0) : 0; }
 };
 

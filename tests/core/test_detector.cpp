@@ -12,6 +12,7 @@
 
 #include "core/eval/evaluate_model.h"
 #include "core/eval/evaluate_network.h"
+#include "core/infer/detection_explanation.h"
 #include "core/infer/detector.h"
 #include "core/infer/draw.h"
 #include "core/infer/postprocess.h"
@@ -377,4 +378,41 @@ TEST_F(DetectorTest, UnreadableImagesAreNamedAndLeftOutOfTheEvaluation) {
   const std::vector<data::Sample> onlyBad(samples.begin() + 2, samples.end());
   EXPECT_THROW(eval::evaluateOnSamples(*detector, onlyBad), std::runtime_error);
   EXPECT_THROW(eval::evaluateNetwork(*net, onlyBad, {}), std::runtime_error);
+}
+
+TEST_F(DetectorTest, ExplanationsAreTheDetectionsTracedToCellsThatHoldTheirCentres) {
+  yolo::test::ScratchDir dir;
+  auto detector = Detector::load(writeTinyCheckpoint(dir.path()), "cpu", 2);
+  cv::Mat image(96, 160, CV_8UC3, cv::Scalar(200, 180, 160));
+  DetectOptions options;
+  options.scoreThreshold = 0.2f;
+  const auto detections = detector->detect(image, options);
+  ASSERT_FALSE(detections.empty());  // a fresh model boxes everything at ~0.25
+  const auto explained = detector->explain(options);
+  ASSERT_EQ(explained.size(), detections.size());
+  // The letterbox of 160 x 96 into 128: scale 0.8, 12.8 -> 13 pixels of padding above.
+  const float scale = 128.f / 160.f;
+  const float offsetY = (128.f - 96.f * scale) / 2.f;
+  int traced = 0;
+  for (size_t i = 0; i < detections.size(); ++i) {
+    const Candidate& c = explained[i].candidate;
+    EXPECT_EQ(c.box.x1, detections[i].x1);
+    EXPECT_EQ(c.box.y2, detections[i].y2);
+    EXPECT_EQ(c.box.classId, detections[i].classId);
+    EXPECT_EQ(explained[i].scoreAfterNms, detections[i].score);
+    EXPECT_NEAR(c.objectness * c.topClasses.front().probability, detections[i].score, 1e-6);
+    // A box's centre lies in the cell that predicted it (sigmoid offsets are inside (0, 1)),
+    // unless clipping at the image edge moved it.
+    const bool clipped = c.box.x1 <= 0 || c.box.y1 <= 0 || c.box.x2 >= 160 || c.box.y2 >= 96;
+    if (clipped) continue;
+    ++traced;
+    const float cx = (c.box.x1 + c.box.x2) / 2 * scale;
+    const float cy = (c.box.y1 + c.box.y2) / 2 * scale + offsetY;
+    EXPECT_EQ(static_cast<int>(cx / static_cast<float>(c.origin.stride)), c.origin.cellX) << i;
+    EXPECT_NEAR(cy / static_cast<float>(c.origin.stride), c.origin.cellY + 0.5f, 0.51f) << i;
+  }
+  EXPECT_GT(traced, 0) << "every box was clipped: nothing traced";
+  // Every candidate NMS removed scored no more than the detection it is listed under.
+  for (const auto& e : explained)
+    for (const auto& s : e.suppressed) EXPECT_LE(s.candidate.box.score, e.candidate.box.score);
 }
