@@ -364,11 +364,11 @@ struct Trainer::Impl {
           eval::evaluateNetworkReport(evaluatedNet(), testSet->samples(), classNames, options);
       const eval::EvaluationResult& result = saved.report.result;
       figures.map50 = result.map50;
-      if (!stopRequestedNow()) keepEvaluation(observer, epoch, std::move(saved));
       // An image that cannot be read is left out of the mAP and named once per run.
       for (const std::string& why : result.unreadableImages)
         if (reportedUnreadable.insert(why).second)
           emit(observer, "data_warning", "mAP without a test image: " + why);
+      if (!stopRequestedNow()) keepEvaluation(observer, epoch, std::move(saved));
     } catch (const std::exception& e) {
       emit(observer, "map_failed", mapFailureMessage(epoch, e.what()));
       return {validationLoss(), std::nullopt};

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/eval/map.h"
+#include "tests/core/eval_cases.h"
 
 using namespace yolo::eval;
 
@@ -12,16 +13,7 @@ namespace {
 
 GroundTruthBox gt(float x1, float y1, float x2, float y2, int c) { return {x1, y1, x2, y2, c}; }
 
-Detection det(float x1, float y1, float x2, float y2, float score, int c) {
-  Detection d;
-  d.x1 = x1;
-  d.y1 = y1;
-  d.x2 = x2;
-  d.y2 = y2;
-  d.score = score;
-  d.classId = c;
-  return d;
-}
+constexpr auto det = yolo::test::scoredDetection;
 
 }  // namespace
 

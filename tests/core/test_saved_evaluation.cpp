@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/eval/saved_evaluation.h"
+#include "tests/core/eval_cases.h"
 #include "tests/core/support.h"
 
 namespace fs = std::filesystem;
@@ -15,22 +16,8 @@ using yolo::infer::Detection;
 
 namespace {
 
-Box box(float x1, float y1, float x2, float y2, int classId, Box::Kind kind = Box::Kind::object) {
-  Box b{x1, y1, x2, y2, classId};
-  b.kind = kind;
-  return b;
-}
-
-Detection detection(float x1, float y1, float x2, float y2, float score, int classId) {
-  Detection d;
-  d.x1 = x1;
-  d.y1 = y1;
-  d.x2 = x2;
-  d.y2 = y2;
-  d.score = score;
-  d.classId = classId;
-  return d;
-}
+using yolo::test::objectBox;
+using yolo::test::scoredDetection;
 
 // Two images: a found object, a wrong class, a miss, a detection on a difficult object.
 SavedEvaluation twoImages() {
@@ -42,10 +29,12 @@ SavedEvaluation twoImages() {
   r.scoreThreshold = 0.05f;
   r.iouThreshold = 0.45f;
   r.imagePaths = {"a.png", "b.png"};
-  r.groundTruth = {{box(0, 0, 10, 10, 0), box(20, 20, 30, 30, 1)},
-                   {box(5, 5, 15, 15, 1), box(40, 40, 50, 50, 0, Box::Kind::difficult)}};
-  r.detections = {{detection(0, 0, 10, 10, 0.9f, 0), detection(20, 20, 30, 30, 0.6f, 0)},
-                  {detection(40, 40, 50, 50, 0.7f, 0)}};
+  r.groundTruth = {
+      {objectBox(0, 0, 10, 10, 0), objectBox(20, 20, 30, 30, 1)},
+      {objectBox(5, 5, 15, 15, 1), objectBox(40, 40, 50, 50, 0, Box::Kind::difficult)}};
+  r.detections = {
+      {scoredDetection(0, 0, 10, 10, 0.9f, 0), scoredDetection(20, 20, 30, 30, 0.6f, 0)},
+      {scoredDetection(40, 40, 50, 50, 0.7f, 0)}};
   EvaluateOptions options;
   options.operatingScore = r.scoreThreshold;
   options.classNames = e.classNames;

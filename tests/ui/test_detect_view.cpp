@@ -6,6 +6,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QImage>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
@@ -17,11 +18,13 @@
 #include <set>
 #include <vector>
 
+#include "core/infer/detection_explanation.h"
 #include "core/infer/detector.h"
 #include "core/util/image_file.h"
 #include "tests/ui/support/certain_checkpoint.h"
 #include "ui/common/box_image_view.h"
 #include "ui/detect/detect_view.h"
+#include "ui/detect/explanation_text.h"
 
 using yolo::ui::DetectView;
 
@@ -98,6 +101,49 @@ class TestDetectView : public QObject {
     QVERIFY(shownCounts[1] > shownCounts[0]);                  // NMS 0.95 > 0.45
     QVERIFY(shownCounts[3] < shownCounts[2]);                  // NMS 0.05 < 0.95
     QCOMPARE(shownCounts[4], 0);                               // no score reaches 0.95
+  }
+
+  void aSelectedDetectionIsExplainedAndEmptyGroundToo() {
+    DetectView view;
+    view.resize(1000, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy shown(&view, &DetectView::detectionsShown);
+    view.setSettings(yolo::ui::DetectSettings{0.3f, 0.45f, true});
+    view.loadModel(checkpoint_);
+    QTRY_VERIFY_WITH_TIMEOUT(view.modelReady(), 60000);
+    QCOMPARE(view.openImages({image_}), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(view.settled(), 30000);
+    QVERIFY(!view.detections().isEmpty());
+
+    // The oracle: the core's explanation of the same detection.
+    auto detector = yolo::infer::Detector::load(checkpoint_.toStdString(), "cpu");
+    detector->detect(yolo::readImageOrThrow(image_.toStdString()),
+                     yolo::ui::toDetectOptions(view.settings()));
+    const auto explained = detector->explain(yolo::ui::toDetectOptions(view.settings()));
+    QCOMPARE(static_cast<int>(explained.size()), view.detections().size());
+    const auto expected = yolo::ui::toExplanationRecord(explained[0]);
+
+    view.table()->selectRow(0);
+    QTRY_COMPARE_WITH_TIMEOUT(view.explanation()->text(), expected.text, 10000);
+    QVERIFY(view.explanation()->text().contains(QStringLiteral("stride")));
+    QCOMPARE(view.imageView()->dashedBoxCount(), expected.removed.size());
+
+    // Resting the mouse where no box is asks why nothing (else) is there; the answer names
+    // the strongest candidate at that point that is not a detection, as the core does. (The
+    // certain model boxes every cell, so the view is told of the rest directly.)
+    auto* imageView = view.imageView();
+    const QPointF empty(5, 60);
+    const auto options = yolo::ui::toDetectOptions(view.settings());
+    const QString why = yolo::ui::describeUndetected(
+        detector->strongestUndetectedAt(static_cast<float>(empty.x()),
+                                        static_cast<float>(empty.y()), options),
+        options.scoreThreshold);
+    Q_EMIT imageView->pointHovered(empty);
+    QTRY_COMPARE_WITH_TIMEOUT(view.explanation()->text(), why, 10000);
+    QCOMPARE(view.table()->currentRow(), -1);
+    QCOMPARE(imageView->dashedBoxCount(), 0);
   }
 
   void aFileThatFailsToDecodeIsNamedWhereItsPictureWouldBe() {

@@ -17,6 +17,7 @@
 #include "core/run/schedule_change.h"
 #include "core/train/lr_schedule.h"
 #include "tests/ui/support/squares_dataset.h"
+#include "tests/ui/support/tiny_run_config.h"
 #include "ui/plots/plot_panel.h"
 #include "ui/plots/qcp.h"
 #include "ui/plots/training_plots.h"
@@ -136,19 +137,8 @@ class TestTrainView : public QObject {
     QTemporaryDir dir;
     const QString data = dir.filePath(QStringLiteral("data"));
     yolo::test::writeSquaresDataset(data, 8, 2);
-    yolo::run::RunConfig config = yolo::run::preset("cpu-fast");
-    yolo::run::useDataFolder(config, data.toStdString());
-    config.model.architecture = "yolov3-tiny";
-    config.model.numClasses = 2;
-    config.model.anchors = yolo::model::defaultAnchors("yolov3-tiny");
-    config.model.inputSize = 96;
-    config.batchSize = 2;
-    config.epochs = 40;
+    yolo::run::RunConfig config = yolo::test::tinyRunConfig(data, /*epochs=*/40);
     config.warmupEpochs = 1;
-    config.device = "cpu";
-    config.threads = 1;
-    config.dataWorkers = 1;
-    config.evalEveryEpochs = 0;
 
     TrainView view;
     view.form()->setRunsRoot(dir.filePath(QStringLiteral("runs")));

@@ -10,6 +10,7 @@
 
 #include "core/run/run_config.h"
 #include "tests/ui/support/squares_dataset.h"
+#include "tests/ui/support/tiny_run_config.h"
 #include "ui/train/training_session.h"
 
 using yolo::ui::TrainingSession;
@@ -22,19 +23,7 @@ class TestTrainingWorker : public QObject {
   QString data_;
 
   yolo::run::RunConfig tinyConfig(int epochs) const {
-    yolo::run::RunConfig c = yolo::run::preset("cpu-fast");
-    yolo::run::useDataFolder(c, data_.toStdString());
-    c.model.architecture = "yolov3-tiny";
-    c.model.numClasses = 2;
-    c.model.anchors = yolo::model::defaultAnchors("yolov3-tiny");
-    c.model.inputSize = 96;
-    c.batchSize = 2;
-    c.epochs = epochs;
-    c.device = "cpu";
-    c.threads = 1;
-    c.dataWorkers = 1;
-    c.evalEveryEpochs = 0;
-    return c;
+    return yolo::test::tinyRunConfig(data_, epochs);
   }
 
   static int endings(const QSignalSpy& a, const QSignalSpy& b, const QSignalSpy& c) {

@@ -93,7 +93,26 @@ void BoxImageView::setImage(const QImage& image, const QImage& drawable) {
   viewport()->update();
 }
 
+void BoxImageView::setDashedBoxes(const LabeledBoxes& boxes) {
+  for (QGraphicsRectItem* item : dashed_) {
+    scene_->removeItem(item);
+    delete item;
+  }
+  dashed_.clear();
+  for (const LabeledBox& box : boxes) {
+    auto* item = new QGraphicsRectItem(box.rect);
+    QPen pen(classColor(box.classId), 1.5, Qt::DashLine);
+    pen.setCosmetic(true);
+    item->setPen(pen);
+    item->setToolTip(box.tip);
+    item->setZValue(0.5);  // above the picture, under the detections
+    scene_->addItem(item);
+    dashed_.push_back(item);
+  }
+}
+
 void BoxImageView::setBoxes(const LabeledBoxes& boxes) {
+  setDashedBoxes({});
   for (BoxItem* item : items_) {
     scene_->removeItem(item);
     delete item;
@@ -155,6 +174,13 @@ void BoxImageView::wheelEvent(QWheelEvent* event) {
 void BoxImageView::mouseDoubleClickEvent(QMouseEvent* event) {
   fitToWindow();
   event->accept();
+}
+
+void BoxImageView::mouseMoveEvent(QMouseEvent* event) {
+  QGraphicsView::mouseMoveEvent(event);
+  if (image_.isNull() || highlighted_ >= 0 || event->buttons() != Qt::NoButton) return;
+  const QPointF point = mapToScene(event->position().toPoint());
+  if (sceneRect().contains(point)) Q_EMIT pointHovered(point);
 }
 
 void BoxImageView::resizeEvent(QResizeEvent* event) {

@@ -8,6 +8,7 @@
 #include "ui/common/labeled_box.h"
 
 class QGraphicsPixmapItem;
+class QGraphicsRectItem;
 class QGraphicsScene;
 
 namespace yolo::ui {
@@ -32,6 +33,10 @@ class BoxImageView : public QGraphicsView {
   QImage image() const { return image_; }
   void setBoxes(const LabeledBoxes& boxes);
   const LabeledBoxes& boxes() const { return boxes_; }
+  /// Boxes drawn dashed under the others, not hoverable (the candidates removed for a
+  /// detection); cleared with the image and the boxes.
+  void setDashedBoxes(const LabeledBoxes& boxes);
+  int dashedBoxCount() const { return static_cast<int>(dashed_.size()); }
   /// Text shown centred when there is no image.
   void setPlaceholder(const QString& text);
   QString placeholder() const { return placeholder_; }
@@ -45,10 +50,13 @@ class BoxImageView : public QGraphicsView {
  Q_SIGNALS:
   /// The box under the mouse changed; -1 when it left all boxes.
   void boxHovered(int index);
+  /// The mouse moved over the image where no box is: `point` in image pixels.
+  void pointHovered(const QPointF& point);
 
  protected:
   void wheelEvent(QWheelEvent* event) override;
   void mouseDoubleClickEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
   void resizeEvent(QResizeEvent* event) override;
   void drawForeground(QPainter* painter, const QRectF& rect) override;
 
@@ -61,6 +69,7 @@ class BoxImageView : public QGraphicsView {
   QImage image_;
   LabeledBoxes boxes_;
   QVector<BoxItem*> items_;
+  QVector<QGraphicsRectItem*> dashed_;
   QString placeholder_;
   bool fitted_ = true;  // keep fitting on resize until the user zooms
   int highlighted_ = -1;

@@ -20,6 +20,7 @@
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QThread>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "ui/common/box_image_view.h"
@@ -42,6 +43,19 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   connect(this, &DetectView::loadRequested, worker_, &DetectionWorker::loadModel);
   connect(this, &DetectView::detectRequested, worker_, &DetectionWorker::detect);
   connect(this, &DetectView::refilterRequested, worker_, &DetectionWorker::refilter);
+  connect(this, &DetectView::explainRequested, worker_, &DetectionWorker::explain);
+  connect(this, &DetectView::probeRequested, worker_, &DetectionWorker::probe);
+  connect(worker_, &DetectionWorker::explained, this,
+          [this](int resultId, int index, const ExplanationRecord& record) {
+            if (resultId != shownResult_ || index != table_->currentRow()) return;
+            explanation_->setText(record.text);
+            if (!drawing()) view_->setDashedBoxes(record.removed);
+          });
+  connect(worker_, &DetectionWorker::probed, this,
+          [this](int resultId, const QPointF&, const QString& text) {
+            if (resultId != shownResult_ || table_->currentRow() >= 0) return;
+            explanation_->setText(text);
+          });
   scheduler_ = new DetectionScheduler(this);
   connect(scheduler_, &DetectionScheduler::networkRequested, this, [this](int requestId) {
     Q_EMIT detectRequested(requestId, drawing() ? sketch_->image() : list_->image(current_),
@@ -134,15 +148,47 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
   table_->verticalHeader()->hide();
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->setMinimumWidth(300);
-  connect(table_, &QTableWidget::currentCellChanged, this,
-          [this](int row) { view_->highlight(row); });
+  connect(table_, &QTableWidget::currentCellChanged, this, [this](int row) {
+    view_->highlight(row);
+    explainDetection(row);
+  });
   connect(view_, &BoxImageView::boxHovered, this, [this](int index) {
     if (index >= 0) table_->selectRow(index);
   });
+  // Where nothing is detected, the point the mouse rests on is asked about.
+  probeTimer_ = new QTimer(this);
+  probeTimer_->setSingleShot(true);
+  probeTimer_->setInterval(150);
+  connect(view_, &BoxImageView::pointHovered, this, [this](const QPointF& point) {
+    probePoint_ = point;
+    probeTimer_->start();
+  });
+  connect(probeTimer_, &QTimer::timeout, this, [this] {
+    if (!scheduler_->settled() || drawing() || !modelReady()) return;
+    table_->setCurrentCell(-1, -1);
+    view_->setDashedBoxes({});
+    Q_EMIT probeRequested(shownResult_, probePoint_, settings());
+  });
+
+  explanation_ = new QLabel;
+  explanation_->setObjectName(QStringLiteral("explanation"));
+  explanation_->setWordWrap(true);
+  explanation_->setTextFormat(Qt::RichText);
+  explanation_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+  explanation_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  explanation_->setMinimumHeight(explanation_->fontMetrics().height() * 6);
+  explanation_->setText(
+      tr("Select a detection to see why it is there; rest the mouse where "
+         "nothing is detected to see why not."));
+  auto* side = new QSplitter(Qt::Vertical);
+  side->addWidget(table_);
+  side->addWidget(explanation_);
+  side->setStretchFactor(0, 3);
+  side->setStretchFactor(1, 1);
 
   auto* split = new QSplitter(Qt::Horizontal);
   split->addWidget(modes_);
-  split->addWidget(table_);
+  split->addWidget(side);
   split->setStretchFactor(0, 1);
   layout->addWidget(split, 1);
 }
@@ -263,8 +309,17 @@ void DetectView::onDetected(int requestId, const DetectionRecords& detections, d
       tr("%n detection(s) in %1 ms", nullptr, detections.size()).arg(ms, 0, 'f', 1));
 }
 
+void DetectView::explainDetection(int row) {
+  if (row < 0 || row >= shown_.size() || !scheduler_->settled()) {
+    if (!drawing()) view_->setDashedBoxes({});
+    return;
+  }
+  Q_EMIT explainRequested(shownResult_, settings(), row);
+}
+
 void DetectView::showDetections(const DetectionRecords& detections) {
   shown_ = detections;
+  ++shownResult_;
   const LabeledBoxes boxes = toLabeledBoxes(detections);
   if (drawing()) {
     sketch_->setBoxes(boxes);

@@ -4,6 +4,7 @@
 // a table, and re-filtered instantly when the score or NMS sliders move.
 
 #include <QImage>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -19,6 +20,7 @@ class QSlider;
 class QTableWidget;
 class QTabWidget;
 class QThread;
+class QTimer;
 
 namespace yolo::ui {
 
@@ -68,6 +70,8 @@ class DetectView : public QWidget {
   BoxImageView* imageView() const { return view_; }
   SketchPad* sketchPad() const { return sketch_; }
   QTableWidget* table() const { return table_; }
+  /// Why the selected detection is there, or why nothing is where the mouse rests.
+  QLabel* explanation() const { return explanation_; }
   /// Saves the shown image with its boxes; false with *error set when it cannot.
   bool saveAnnotated(const QString& path, QString* error = nullptr) const;
 
@@ -95,6 +99,9 @@ class DetectView : public QWidget {
   void detectRequested(int requestId, const QImage& image,
                        const yolo::ui::DetectSettings& settings);
   void refilterRequested(int requestId, const yolo::ui::DetectSettings& settings);
+  void explainRequested(int requestId, const yolo::ui::DetectSettings& settings, int index);
+  void probeRequested(int requestId, const QPointF& point,
+                      const yolo::ui::DetectSettings& settings);
 
  private:
   QWidget* buildToolbar();
@@ -105,6 +112,8 @@ class DetectView : public QWidget {
   void onSettingsChanged();
   void onDetected(int requestId, const DetectionRecords& detections, double ms);
   void showDetections(const DetectionRecords& detections);
+  /// Asks the worker why detection `row` of the shown result is there (-1: clears).
+  void explainDetection(int row);
 
   QThread* thread_ = nullptr;
   DetectionWorker* worker_ = nullptr;
@@ -128,6 +137,12 @@ class DetectView : public QWidget {
   QString modelToRestore_;  ///< last session's model, loaded when the view is first shown
   DetectionScheduler* scheduler_ = nullptr;
   DetectionRecords shown_;
+  QLabel* explanation_ = nullptr;
+  /// Counts the results drawn: an explanation asked for one is dropped when another is
+  /// drawn before it comes.
+  int shownResult_ = 0;
+  QTimer* probeTimer_ = nullptr;  ///< asks about the point the mouse rests on, not each move
+  QPointF probePoint_;
 };
 
 }  // namespace yolo::ui

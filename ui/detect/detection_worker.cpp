@@ -4,6 +4,7 @@
 
 #include <exception>
 
+#include "core/infer/detection_explanation.h"
 #include "core/infer/detector.h"
 #include "ui/common/mat_image.h"
 
@@ -50,6 +51,7 @@ LabeledBoxes toLabeledBoxes(const DetectionRecords& detections) {
 DetectionWorker::DetectionWorker(QObject* parent) : QObject(parent) {
   qRegisterMetaType<yolo::ui::DetectSettings>();
   qRegisterMetaType<yolo::ui::DetectionRecords>();
+  qRegisterMetaType<yolo::ui::ExplanationRecord>();
 }
 
 DetectionWorker::~DetectionWorker() = default;
@@ -100,6 +102,30 @@ void DetectionWorker::refilter(int requestId, const DetectSettings& settings) {
     Q_EMIT detected(requestId, toRecords(detections), timer.nsecsElapsed() / 1e6);
   } catch (const std::exception& e) {
     Q_EMIT detectFailed(requestId, QString::fromStdString(e.what()));
+  }
+}
+
+void DetectionWorker::explain(int requestId, const DetectSettings& settings, int index) {
+  if (!detector_ || !hasImage_ || index < 0) return;
+  try {
+    const auto explanations = detector_->explain(toDetectOptions(settings));
+    if (index < static_cast<int>(explanations.size()))
+      Q_EMIT explained(requestId, index,
+                       toExplanationRecord(explanations[static_cast<size_t>(index)]));
+  } catch (const std::exception& e) {
+    Q_EMIT explained(requestId, index,
+                     ExplanationRecord{tr("Cannot explain: %1").arg(e.what()), {}});
+  }
+}
+
+void DetectionWorker::probe(int requestId, const QPointF& point, const DetectSettings& settings) {
+  if (!detector_ || !hasImage_) return;
+  try {
+    const auto strongest = detector_->strongestUndetectedAt(
+        static_cast<float>(point.x()), static_cast<float>(point.y()), toDetectOptions(settings));
+    Q_EMIT probed(requestId, point, describeUndetected(strongest, settings.scoreThreshold));
+  } catch (const std::exception& e) {
+    Q_EMIT probed(requestId, point, tr("Cannot look: %1").arg(e.what()));
   }
 }
 

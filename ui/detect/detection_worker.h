@@ -6,6 +6,7 @@
 #include <QImage>
 #include <QMetaType>
 #include <QObject>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -13,6 +14,7 @@
 #include <memory>
 
 #include "ui/common/labeled_box.h"
+#include "ui/detect/explanation_text.h"
 
 #include "core/infer/detector.h"
 
@@ -54,12 +56,19 @@ class DetectionWorker : public QObject {
   void detect(int requestId, const QImage& image, const yolo::ui::DetectSettings& settings);
   /// Re-filters the last image's cached network output: no network run.
   void refilter(int requestId, const yolo::ui::DetectSettings& settings);
+  /// Explains detection `index` of the last image's result with `settings` (no network
+  /// run); explained() answers, nothing when there is no such detection.
+  void explain(int requestId, const yolo::ui::DetectSettings& settings, int index);
+  /// Why nothing is detected at `point` (image pixels) of the last image; probed() answers.
+  void probe(int requestId, const QPointF& point, const yolo::ui::DetectSettings& settings);
 
  Q_SIGNALS:
   void modelLoaded(const QString& checkpoint, const QStringList& classNames, int inputSize);
   void modelFailed(const QString& message);
   void detected(int requestId, const yolo::ui::DetectionRecords& detections, double milliseconds);
   void detectFailed(int requestId, const QString& message);
+  void explained(int requestId, int index, const yolo::ui::ExplanationRecord& explanation);
+  void probed(int requestId, const QPointF& point, const QString& text);
 
  private:
   std::unique_ptr<infer::Detector> detector_;
