@@ -18,6 +18,7 @@
 
 #include "core/data/digit_source.h"
 #include "core/data/generator.h"
+#include "core/eval/saved_evaluation.h"
 #include "core/model/darknet_cfg.h"
 #include "core/run/checkpoint_header.h"
 #include "core/run/run_config.h"
@@ -216,6 +217,34 @@ int main(int argc, char** argv) try {
     seed(out, "metrics_jsonl", "metrics.jsonl", lines);
     writeDictionary(out / "metrics_jsonl.dict", {lines});
   }
+  {
+    // A kept evaluation: two images, a difficult object, a detection of each kind.
+    eval::SavedEvaluation kept;
+    kept.epoch = 3;
+    kept.step = 120;
+    kept.classNames = {"0", "1"};
+    kept.report.scoreThreshold = 0.05f;
+    kept.report.iouThreshold = 0.45f;
+    kept.report.imagePaths = {"a.png", "b.png"};
+    data::Box difficult{40, 40, 50, 50, 0};
+    difficult.kind = data::Box::Kind::difficult;
+    kept.report.groundTruth = {{{0, 0, 10, 10, 0}, {20, 20, 30, 30, 1}}, {difficult}};
+    infer::Detection found;
+    found.x2 = found.y2 = 10;
+    found.score = 0.9f;
+    kept.report.detections = {{found}, {}};
+    const fs::path file = out / "kept.json";
+    eval::saveEvaluation(file, kept);
+    const std::string text = readTextFile(file);
+    fs::remove(file);
+    seed(out, "saved_evaluation", "epoch-0003.json", text);
+    writeDictionary(out / "saved_evaluation.dict", {text});
+  }
+  seed(out, "schedule_request", "adjust.json",
+       R"({"epochs": 40, "lr_init": 0.0005, "lr_end": 1e-05})");
+  seed(out, "schedule_request", "epochs.json", R"({"epochs": 12})");
+  writeDictionary(out / "schedule_request.dict",
+                  {R"({"epochs": 40, "lr_init": 0.0005, "lr_end": 1e-05})"});
   for (const auto& architecture : model::architectureNames())
     seed(out, "darknet_cfg", architecture + ".cfg",
          model::darknetCfgText(model::makeModelSpec(architecture, 10, 416)));

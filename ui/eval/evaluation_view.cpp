@@ -17,6 +17,7 @@
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -25,6 +26,7 @@
 
 #include "core/eval/saved_evaluation.h"
 #include "ui/eval/confusion_table.h"
+#include "ui/eval/error_browser.h"
 #include "ui/eval/pr_curves_plot.h"
 
 namespace yolo::ui {
@@ -189,7 +191,15 @@ EvaluationView::EvaluationView(QWidget* parent) : QWidget(parent) {
   errorsSplit->addWidget(cases_);
   errorsSplit->setStretchFactor(0, 3);
   errorsSplit->setStretchFactor(1, 1);
-  errorsLayout->addWidget(errorsSplit, 1);
+  browser_ = new ErrorBrowser;
+  connect(browser_, &ErrorBrowser::imageOpened, this, [this](const QString& image) {
+    if (evaluation_) Q_EMIT openInDetectView(image, evaluation_->model);
+  });
+  auto* errorViews = new QTabWidget;
+  errorViews->setObjectName(QStringLiteral("errorViews"));
+  errorViews->addTab(errorsSplit, tr("Confusion matrix"));
+  errorViews->addTab(browser_, tr("Error browser"));
+  errorsLayout->addWidget(errorViews, 1);
 
   prCurves_ = new PrCurvesPlot;
   connect(perClass_, &QTableWidget::itemSelectionChanged, this, [this] {
@@ -438,6 +448,7 @@ void EvaluationView::judge() {
           .arg(n.missed)
           .arg(n.objects));
   confusion_->setMatrix(errors_.confusion, evaluation_->classNames);
+  browser_->setErrors(evaluation_, errors_);
 }
 
 void EvaluationView::listCases(int truth, int predicted) {

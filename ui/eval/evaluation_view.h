@@ -3,7 +3,8 @@
 // mAP@0.5:0.95, per class, with precision-recall curves; selecting a class brings its
 // curve forward), and what it gets wrong: the kinds of error and a confusion
 // matrix at a score and IoU the user chooses (re-judged at once, without the network), each
-// cell listing its cases. The evaluation runs on a pool thread with progress and Cancel.
+// cell listing its cases, and an error browser of the images with errors. The evaluation
+// runs on a pool thread with progress and Cancel.
 
 #include <QFutureWatcher>
 #include <QWidget>
@@ -26,6 +27,7 @@ class QTableWidget;
 namespace yolo::ui {
 
 class ConfusionTable;
+class ErrorBrowser;
 class PrCurvesPlot;
 
 class EvaluationView : public QWidget {
@@ -74,6 +76,7 @@ class EvaluationView : public QWidget {
   ConfusionTable* confusion() const { return confusion_; }
   PrCurvesPlot* prCurves() const { return prCurves_; }
   QListWidget* cases() const { return cases_; }
+  ErrorBrowser* errorBrowser() const { return browser_; }
 
  Q_SIGNALS:
   void statusMessage(const QString& text);
@@ -115,6 +118,7 @@ class EvaluationView : public QWidget {
   ConfusionTable* confusion_ = nullptr;
   PrCurvesPlot* prCurves_ = nullptr;
   QListWidget* cases_ = nullptr;
+  ErrorBrowser* browser_ = nullptr;
 };
 
 }  // namespace yolo::ui

@@ -325,6 +325,7 @@ void TrainView::beginLiveRun(const QString& runDir, bool loadHistory) {
   // them again over it).
   runs_->beginLive(QFileInfo(runDir).fileName());
   scheduleDrawn_ = false;
+  stepsPerEpoch_ = 0;  // known again from the run's first step
   currentRunDir_ = runDir;
   progress_->setRange(0, 1);
   progress_->setValue(0);
