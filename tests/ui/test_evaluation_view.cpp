@@ -124,6 +124,9 @@ class TestEvaluationView : public QObject {
     QCOMPARE(view.evaluation()->epoch, 1);
     QCOMPARE(epochs->count(), 4);
     QCOMPARE(epochs->currentData().toInt(), 1);
+    view.followRun(run);  // the Train view names the same run again (a resume): it stays
+    QTest::qWait(300);
+    QCOMPARE(view.evaluation()->epoch, 1);
 
     // A damaged file is named, and what was shown stays.
     QFile damaged(

@@ -282,6 +282,8 @@ void EvaluationView::evaluate() {
     return;
   }
   progress_->setValue(0);
+  wantedEpoch_ = -1;  // one's own evaluation: kept evaluations no longer replace it
+  keptLoad_->cancel();
   job_->start(model(), data());
   setRunning(true);
   summary_->setText(tr("Evaluating %1 on %2…").arg(QFileInfo(model()).fileName(), data()));
@@ -289,6 +291,7 @@ void EvaluationView::evaluate() {
 
 void EvaluationView::showRunEvaluation(const QString& runDir, int epoch) {
   if (runDir.isEmpty() || epoch < 1) return;
+  wantedEpoch_ = epoch;
   if (runDir != followedRun_) {
     followedRun_ = runDir;
     listRunEpochs(epoch);
@@ -327,8 +330,11 @@ void EvaluationView::showRunEvaluation(const QString& runDir, int epoch) {
 
 void EvaluationView::followRun(const QString& runDir) {
   if (runDir.isEmpty()) return;
+  const bool sameRun = runDir == followedRun_;
+  if (!sameRun) wantedEpoch_ = -1;
   followedRun_ = runDir;
-  listRunEpochs(-1);
+  listRunEpochs(wantedEpoch_);
+  if (sameRun && wantedEpoch_ >= 1) return;  // an epoch of this run is shown: it stays
   const bool ownShown = evaluation_ && evaluation_->epoch < 0;
   const int latest = latestRunEpoch();
   if (latest >= 1 && !ownShown && !job_->isRunning()) showRunEvaluation(runDir, latest);
@@ -337,11 +343,10 @@ void EvaluationView::followRun(const QString& runDir) {
 void EvaluationView::runEvaluated(const QString& runDir, int epoch) {
   if (runDir != followedRun_) return;
   const int previousLatest = latestRunEpoch();
-  const bool showingLatest =
-      !evaluation_ || (evaluation_->runDir == runDir && evaluation_->epoch == previousLatest);
-  listRunEpochs(evaluation_ && evaluation_->runDir == runDir ? evaluation_->epoch : -1);
-  if (showingLatest && !job_->isRunning() && !keptLoad_->isRunning())
-    showRunEvaluation(runDir, epoch);
+  // What the view shows or is reading: the latest so far moves on, a choice stays.
+  const bool onLatest = wantedEpoch_ == previousLatest || (!evaluation_ && wantedEpoch_ < 0);
+  listRunEpochs(wantedEpoch_);
+  if (onLatest && !job_->isRunning()) showRunEvaluation(runDir, epoch);
 }
 
 void EvaluationView::listRunEpochs(int epoch) {

@@ -102,6 +102,9 @@ class EvaluationView : public QWidget {
   };
   QFutureWatcher<KeptLoad>* keptLoad_ = nullptr;
   QString followedRun_;
+  /// The kept evaluation shown or being read (its epoch); -1 when none is wanted (nothing
+  /// yet, or an evaluation made in the view).
+  int wantedEpoch_ = -1;
   QComboBox* runEpochs_ = nullptr;
   QWidget* runEpochsRow_ = nullptr;
   std::shared_ptr<const Evaluation> evaluation_;
