@@ -48,7 +48,7 @@ PlotPanel::PlotPanel(const QString& title, const QString& xLabel, const QString&
   plot_->setNoAntialiasingOnDrag(true);
   plot_->xAxis->setLabel(xLabel);
   plot_->yAxis->setLabel(yLabel);
-  plot_->legend->setVisible(true);
+  plot_->legend->setVisible(false);  // shown by redrawNow() once a series is added
   plot_->legend->setFont(font());
   plot_->legend->setBrush(QColor(255, 255, 255, 200));
   plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
