@@ -23,8 +23,10 @@
 #include "core/util/image_file.h"
 #include "tests/ui/support/certain_checkpoint.h"
 #include "ui/common/box_image_view.h"
+#include "ui/common/mat_image.h"
 #include "ui/detect/detect_view.h"
 #include "ui/detect/explanation_text.h"
+#include "ui/detect/sketch_pad.h"
 
 using yolo::ui::DetectView;
 
@@ -144,6 +146,22 @@ class TestDetectView : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(view.explanation()->text(), why, 10000);
     QCOMPARE(view.table()->currentRow(), -1);
     QCOMPARE(imageView->dashedBoxCount(), 0);
+
+    // On the drawing pad too: a stroke, its detections, the first one explained with its
+    // removed candidates dashed on the canvas.
+    view.showDrawingPad();
+    auto* pad = view.sketchPad();
+    const int before = static_cast<int>(shown.count());
+    QTest::mousePress(pad, Qt::LeftButton, {}, QPoint(pad->width() / 2, pad->height() / 3));
+    QTest::mouseMove(pad, QPoint(pad->width() / 2, pad->height() * 2 / 3));
+    QTest::mouseRelease(pad, Qt::LeftButton, {}, QPoint(pad->width() / 2, pad->height() * 2 / 3));
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() > before && view.settled(), 60000);
+    QVERIFY(!view.detections().isEmpty());
+    detector->detect(yolo::ui::toMat(pad->image()), options);
+    const auto drawn = yolo::ui::toExplanationRecord(detector->explain(options)[0]);
+    view.table()->selectRow(0);
+    QTRY_COMPARE_WITH_TIMEOUT(view.explanation()->text(), drawn.text, 10000);
+    QCOMPARE(pad->dashedBoxCount(), drawn.removed.size());
   }
 
   void aFileThatFailsToDecodeIsNamedWhereItsPictureWouldBe() {

@@ -49,7 +49,10 @@ DetectView::DetectView(QWidget* parent) : QWidget(parent) {
           [this](int resultId, int index, const ExplanationRecord& record) {
             if (resultId != shownResult_ || index != table_->currentRow()) return;
             explanation_->setText(record.text);
-            if (!drawing()) view_->setDashedBoxes(record.removed);
+            if (drawing())
+              sketch_->setDashedBoxes(record.removed);
+            else
+              view_->setDashedBoxes(record.removed);
           });
   connect(worker_, &DetectionWorker::probed, this,
           [this](int resultId, const QPointF&, const QString& text) {
@@ -311,7 +314,8 @@ void DetectView::onDetected(int requestId, const DetectionRecords& detections, d
 
 void DetectView::explainDetection(int row) {
   if (row < 0 || row >= shown_.size() || !scheduler_->settled()) {
-    if (!drawing()) view_->setDashedBoxes({});
+    view_->setDashedBoxes({});
+    sketch_->setDashedBoxes({});
     return;
   }
   Q_EMIT explainRequested(shownResult_, settings(), row);

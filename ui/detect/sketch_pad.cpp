@@ -4,6 +4,7 @@
 #include <QPainter>
 
 #include "ui/common/box_image_view.h"
+#include "ui/common/class_colors.h"
 
 namespace yolo::ui {
 
@@ -25,12 +26,19 @@ SketchPad::SketchPad(QWidget* parent) : QWidget(parent) {
 void SketchPad::clear() {
   canvas_.fill(Qt::white);
   boxes_.clear();
+  dashed_.clear();
   update();
   Q_EMIT drawn(canvas_);
 }
 
 void SketchPad::setBoxes(const LabeledBoxes& boxes) {
   boxes_ = boxes;
+  dashed_.clear();
+  update();
+}
+
+void SketchPad::setDashedBoxes(const LabeledBoxes& boxes) {
+  dashed_ = boxes;
   update();
 }
 
@@ -79,6 +87,12 @@ void SketchPad::paintEvent(QPaintEvent*) {
   painter.fillRect(rect(), palette().window());
   const QRectF r = canvasRect();
   painter.drawImage(r, renderAnnotated(canvas_, boxes_));
+  const double scale = r.width() / kCanvasSide;
+  for (const LabeledBox& box : dashed_) {
+    painter.setPen(QPen(classColor(box.classId), 1.5, Qt::DashLine));
+    painter.drawRect(QRectF(r.left() + box.rect.left() * scale, r.top() + box.rect.top() * scale,
+                            box.rect.width() * scale, box.rect.height() * scale));
+  }
   painter.setPen(QPen(palette().mid().color(), 1));
   painter.drawRect(r);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // A blank canvas to draw digits on with the mouse (black ink on white, as the generated
-// data), with the latest detections drawn over the strokes.
+// data), with the latest detections drawn over the strokes (and, dashed, the candidates
+// removed for the one explained).
 
 #include <QImage>
 #include <QPointF>
@@ -19,6 +20,10 @@ class SketchPad : public QWidget {
 
   QImage image() const { return canvas_; }
   void setBoxes(const LabeledBoxes& boxes);
+  /// Boxes drawn dashed over the strokes (the candidates removed for a detection); cleared
+  /// with the boxes and the drawing.
+  void setDashedBoxes(const LabeledBoxes& boxes);
+  int dashedBoxCount() const { return static_cast<int>(dashed_.size()); }
   void setPenWidth(int pixels) { penWidth_ = pixels; }
   QSize sizeHint() const override { return {460, 460}; }
 
@@ -42,6 +47,7 @@ class SketchPad : public QWidget {
 
   QImage canvas_;
   LabeledBoxes boxes_;
+  LabeledBoxes dashed_;
   QPointF last_;
   bool drawing_ = false;
   int penWidth_ = 22;
