@@ -7,24 +7,14 @@
 
 #include "core/eval/error_analysis.h"
 #include "core/eval/map.h"
+#include "tests/core/eval_cases.h"
 
 using namespace yolo::eval;
 using yolo::data::Box;
 using yolo::infer::Detection;
+using yolo::test::objectBox;
 
 namespace {
-
-Box object(float x1, float y1, float x2, float y2, int classId,
-           Box::Kind kind = Box::Kind::object) {
-  Box b;
-  b.x1 = x1;
-  b.y1 = y1;
-  b.x2 = x2;
-  b.y2 = y2;
-  b.classId = classId;
-  b.kind = kind;
-  return b;
-}
 
 Detection detection(float x1, float y1, float x2, float y2, int classId, float score) {
   Detection d;
@@ -47,8 +37,8 @@ const DetectionVerdict& verdictOf(const ImageErrors& image, int detection) {
 
 TEST(ErrorAnalysis, EachKindOfErrorInOneImage) {
   // Objects: A (class 0), B (class 1), C (class 2), D (class 0, never detected).
-  const std::vector<Box> truth = {object(0, 0, 100, 100, 0), object(200, 200, 300, 300, 1),
-                                  object(400, 0, 450, 50, 2), object(0, 300, 40, 340, 0)};
+  const std::vector<Box> truth = {objectBox(0, 0, 100, 100, 0), objectBox(200, 200, 300, 300, 1),
+                                  objectBox(400, 0, 450, 50, 2), objectBox(0, 300, 40, 340, 0)};
   const std::vector<Detection> found = {
       detection(0, 0, 100, 100, 0, 0.9f),      // 0: A, right class
       detection(5, 5, 105, 105, 0, 0.8f),      // 1: A again (IoU 0.82): duplicate
@@ -124,7 +114,7 @@ TEST(ErrorAnalysis, EachKindOfErrorInOneImage) {
 }
 
 TEST(ErrorAnalysis, AWrongClassBoxOnAFoundObjectIsNoSecondPartner) {
-  const std::vector<Box> truth = {object(200, 200, 300, 300, 1)};
+  const std::vector<Box> truth = {objectBox(200, 200, 300, 300, 1)};
   const std::vector<Detection> found = {detection(200, 200, 300, 300, 2, 0.8f),
                                         detection(202, 200, 300, 300, 1, 0.6f)};
   const ErrorAnalysis a = analyseErrors({truth}, {found}, 3);
@@ -138,8 +128,8 @@ TEST(ErrorAnalysis, AWrongClassBoxOnAFoundObjectIsNoSecondPartner) {
 }
 
 TEST(ErrorAnalysis, DifficultObjectsAndCrowdRegionsAreNeitherFoundNorErrors) {
-  const std::vector<Box> truth = {object(0, 0, 50, 50, 0, Box::Kind::difficult),
-                                  object(100, 100, 300, 300, 0, Box::Kind::crowd)};
+  const std::vector<Box> truth = {objectBox(0, 0, 50, 50, 0, Box::Kind::difficult),
+                                  objectBox(100, 100, 300, 300, 0, Box::Kind::crowd)};
   const std::vector<Detection> found = {detection(0, 0, 50, 50, 0, 0.9f),
                                         detection(150, 150, 200, 200, 0, 0.8f)};
   const ErrorAnalysis a = analyseErrors({truth}, {found}, 1);
@@ -162,10 +152,10 @@ TEST(ErrorAnalysis, TruePositivesAndFalsePositivesAreTheMapsAtTheSameScore) {
       const float x = 400 * unit(random), y = 400 * unit(random), s = 20 + 60 * unit(random);
       const int c = static_cast<int>(3 * unit(random)) % 3;
       const float kind = unit(random);
-      truth[i].push_back(object(x, y, x + s, y + s, c,
-                                kind < 0.1f    ? Box::Kind::difficult
-                                : kind < 0.15f ? Box::Kind::crowd
-                                               : Box::Kind::object));
+      truth[i].push_back(objectBox(x, y, x + s, y + s, c,
+                                   kind < 0.1f    ? Box::Kind::difficult
+                                   : kind < 0.15f ? Box::Kind::crowd
+                                                  : Box::Kind::object));
       for (int copy = 0; copy < 2; ++copy) {
         const float dx = s * 0.6f * (unit(random) - 0.5f);
         const int dc = unit(random) < 0.2f ? (c + 1) % 3 : c;
@@ -205,7 +195,7 @@ TEST(ErrorAnalysis, TruePositivesAndFalsePositivesAreTheMapsAtTheSameScore) {
 
 TEST(ErrorAnalysis, AClassOutOfRangeIsNamed) {
   try {
-    analyseErrors({{object(0, 0, 10, 10, 5)}}, {{}}, 3);
+    analyseErrors({{objectBox(0, 0, 10, 10, 5)}}, {{}}, 3);
     FAIL() << "no exception";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("image 0 has class 5"), std::string::npos) << e.what();

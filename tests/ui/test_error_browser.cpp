@@ -10,30 +10,15 @@
 #include <memory>
 
 #include "core/eval/error_analysis.h"
+#include "tests/core/eval_cases.h"
 #include "ui/eval/error_browser.h"
 #include "ui/eval/evaluation_job.h"
 
 using yolo::ui::ErrorBrowser;
 using yolo::ui::ErrorFilter;
 
-namespace {
-
-yolo::data::Box object(float x1, float y1, float x2, float y2, int classId) {
-  return {x1, y1, x2, y2, classId};
-}
-
-yolo::infer::Detection detection(float x1, float y1, float x2, float y2, float score, int classId) {
-  yolo::infer::Detection d;
-  d.x1 = x1;
-  d.y1 = y1;
-  d.x2 = x2;
-  d.y2 = y2;
-  d.score = score;
-  d.classId = classId;
-  return d;
-}
-
-}  // namespace
+using yolo::test::objectBox;
+using yolo::test::scoredDetection;
 
 class TestErrorBrowser : public QObject {
   Q_OBJECT
@@ -52,14 +37,15 @@ class TestErrorBrowser : public QObject {
       r.imagePaths.push_back(path.toStdString());
     }
     // 0: an "a" read as "b" at 0.8: a wrong-class box and an object found as another class.
-    r.groundTruth.push_back({object(0, 0, 20, 20, 0)});
-    r.detections.push_back({detection(0, 0, 20, 20, 0.8f, 1)});
+    r.groundTruth.push_back({objectBox(0, 0, 20, 20, 0)});
+    r.detections.push_back({scoredDetection(0, 0, 20, 20, 0.8f, 1)});
     // 1: an "a" found, found again at 0.6 (duplicate), a "b" box on nothing at 0.7, a "b" missed.
-    r.groundTruth.push_back({object(10, 10, 30, 30, 0), object(40, 0, 60, 20, 1)});
-    r.detections.push_back({detection(10, 10, 30, 30, 0.9f, 0), detection(11, 11, 31, 31, 0.6f, 0),
-                            detection(40, 40, 60, 60, 0.7f, 1)});
+    r.groundTruth.push_back({objectBox(10, 10, 30, 30, 0), objectBox(40, 0, 60, 20, 1)});
+    r.detections.push_back({scoredDetection(10, 10, 30, 30, 0.9f, 0),
+                            scoredDetection(11, 11, 31, 31, 0.6f, 0),
+                            scoredDetection(40, 40, 60, 60, 0.7f, 1)});
     // 2: a "b" missed.
-    r.groundTruth.push_back({object(5, 5, 25, 25, 1)});
+    r.groundTruth.push_back({objectBox(5, 5, 25, 25, 1)});
     r.detections.push_back({});
     const auto analysis = yolo::eval::analyseErrors(r.groundTruth, r.detections, 2);
 
