@@ -284,8 +284,9 @@ void ErrorBrowser::setFilter(const ErrorFilter& f) {
 }
 
 void ErrorBrowser::refill() {
+  // Not waited for: a picture being decoded (a big photo takes a while) finishes on its
+  // pool thread, on data of its own, and its result goes nowhere.
   thumbnails_->cancel();
-  thumbnails_->waitForFinished();  // a thumbnail job is short: one picture at a time
   thumbnailsDrawn_ = 0;
   list_->clear();
   shown_.clear();
