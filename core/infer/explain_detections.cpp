@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/infer/nms.h"
 #include "core/infer/postprocess.h"
 
 namespace yolo::infer {
@@ -48,13 +49,11 @@ class CandidateRows {
   Detection box(int64_t i) const {
     const float* r = row(i);
     const float halfW = r[2] * 0.5f, halfH = r[3] * 0.5f;
-    const float ox = static_cast<float>(geometry_.offsetX);
-    const float oy = static_cast<float>(geometry_.offsetY);
     Detection d;
-    d.x1 = std::clamp((r[0] - halfW - ox) / geometry_.scaleX, 0.f, width_);
-    d.y1 = std::clamp((r[1] - halfH - oy) / geometry_.scaleY, 0.f, height_);
-    d.x2 = std::clamp((r[0] + halfW - ox) / geometry_.scaleX, 0.f, width_);
-    d.y2 = std::clamp((r[1] + halfH - oy) / geometry_.scaleY, 0.f, height_);
+    d.x1 = std::clamp(geometry_.toSourceX(r[0] - halfW), 0.f, width_);
+    d.y1 = std::clamp(geometry_.toSourceY(r[1] - halfH), 0.f, height_);
+    d.x2 = std::clamp(geometry_.toSourceX(r[0] + halfW), 0.f, width_);
+    d.y2 = std::clamp(geometry_.toSourceY(r[1] + halfH), 0.f, height_);
     const auto [classId, score] = bestClass(i);
     d.classId = classId;
     d.score = score;
@@ -100,10 +99,10 @@ float intersection(const Detection& a, const Detection& b) {
   return w > 0 && h > 0 ? w * h : 0.f;
 }
 
+// boxIou (core/infer/nms.h), the IoU per-class NMS itself uses.
 float iou(const Detection& a, const Detection& b) {
-  const float inter = intersection(a, b);
-  const float uni = area(a) + area(b) - inter;
-  return uni > 0 ? inter / uni : 0.f;
+  const float ab[4] = {a.x1, a.y1, a.x2, a.y2}, bb[4] = {b.x1, b.y1, b.x2, b.y2};
+  return boxIou(ab, bb);
 }
 
 std::vector<int64_t> toVector(const torch::Tensor& t) {
@@ -167,6 +166,8 @@ std::vector<DetectionExplanation> explainDetections(
   const std::vector<int64_t> survivors =
       toVector(postprocess(candidates, geometry, sourceWidth, sourceHeight, nmsOnly).rows);
   const std::vector<int64_t> final = toVector(detected.rows);
+  std::vector<Detection> survivorBoxes;  // compared with every other candidate: made once
+  for (int64_t row : survivors) survivorBoxes.push_back(table.box(row));
 
   std::vector<DetectionExplanation> out;
   const auto scores = detected.scores.to(torch::kCPU, torch::kFloat).contiguous();
@@ -201,8 +202,9 @@ std::vector<DetectionExplanation> explainDetections(
       }
     } else {
       float most = 0;
-      for (int64_t other : survivors) {
-        const Detection kept = table.box(other);
+      for (size_t k = 0; k < survivors.size(); ++k) {
+        const int64_t other = survivors[k];
+        const Detection& kept = survivorBoxes[k];
         if (kept.classId != box.classId) continue;
         const float overlap = iou(kept, box);
         const bool suppresses =
